@@ -1,0 +1,52 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class HostUpApi implements ICredentialType {
+	name = 'hostUpApi';
+
+	displayName = 'HostUp API';
+
+	icon = { light: 'file:../icons/hostUp.svg', dark: 'file:../icons/hostUp.dark.svg' } as const;
+
+	documentationUrl = 'https://developer.hostup.se/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'An API key from the HostUp control panel. Listing needs the read:hosting scope (WordPress sites also console:services); login links need write:hosting and console:services.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://cloud.hostup.se',
+			description: 'Change only to reach a HostUp test environment or a proxy',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+		},
+	};
+
+	// Listing one account needs only read:hosting, the smallest scope any key has.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/v2/shared-hosting',
+			qs: { limit: 1 },
+		},
+	};
+}

@@ -1,0 +1,13 @@
+/** Tests run the built package (dist/) inside real n8n executions; see test/helpers/n8n.ts. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+	},
+	testTimeout: 30000,
+	// The sandbox and n8n executions are real servers and timers: run suites one
+	// after another so timing-sensitive retry tests are not starved on 2 cores.
+	maxWorkers: 1,
+};

@@ -1,0 +1,33 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as createSsoLink from './createSsoLink.operation';
+import * as getMany from './getMany.operation';
+
+export { createSsoLink, getMany };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['wordpressSite'] } },
+		options: [
+			{
+				name: 'Create SSO Link',
+				value: 'createSsoLink',
+				description: 'Create a one-time wp-admin login link',
+				action: 'Create a wp-admin login link',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List the WordPress sites of an account',
+				action: 'Get many sites',
+			},
+		],
+		default: 'createSsoLink',
+	},
+	...createSsoLink.description,
+	...getMany.description,
+];

@@ -1,0 +1,217 @@
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { IdFormat } from '../../shared/locators';
+import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
+import { collectPages } from '../../shared/pagination';
+import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/provider';
+import type { MintedLink } from '../../shared/schemas';
+import { withoutSecretFields } from '../../shared/schemas';
+import { apiRequest } from '../../shared/transport';
+import {
+	ACCOUNTS_MAX_PAGE_SIZE,
+	ACCOUNT_ID,
+	SITE_ID,
+	accountsPageSchema,
+	controlPanelSsoSchema,
+	hostUpApi,
+	paths,
+	ssoAvailabilitySchema,
+	wordpressSitesSchema,
+	wordpressSsoSchema,
+} from './api';
+import type { HostUpAccount, HostUpSite } from './api';
+
+/** The parameters of HostUp operations, shared by the HostUp node and the SSO Link node. */
+export const accountIdParameter = {
+	name: 'accountId',
+	displayName: 'Account',
+	idFormat: ACCOUNT_ID,
+} as const satisfies { name: string; displayName: string; idFormat: IdFormat };
+
+export const siteIdParameter = {
+	name: 'siteId',
+	displayName: 'WordPress Site',
+	idFormat: SITE_ID,
+} as const satisfies { name: string; displayName: string; idFormat: IdFormat };
+
+export const accountIdProperty = resourceLocatorProperty({
+	...accountIdParameter,
+	description: 'The shared-hosting account',
+	searchListMethod: 'searchHostUpAccounts',
+	resourceName: 'account',
+});
+
+export const siteIdProperty = resourceLocatorProperty({
+	...siteIdParameter,
+	description: 'The WordPress site of the chosen account',
+	searchListMethod: 'searchHostUpWordPressSites',
+	resourceName: 'site',
+});
+
+async function fetchAccountsPage(ctx: RequestContext, cursor: string | undefined, limit: number, itemIndex = 0) {
+	const page = await apiRequest(ctx, hostUpApi, {
+		method: 'GET',
+		path: paths.accounts,
+		qs: cursor ? { limit, cursor } : { limit },
+		schema: accountsPageSchema,
+		itemIndex,
+	});
+	// Some pages may omit hasMore; a cursor alone means there is more.
+	const more = page.hasMore ?? Boolean(page.nextCursor);
+	return { items: page.data, next: more && page.nextCursor ? page.nextCursor : undefined };
+}
+
+export async function listAccounts(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	wanted: number | undefined,
+): Promise<IDataObject[]> {
+	const accounts = await collectPages<HostUpAccount, string>(
+		(cursor, pageSize) => fetchAccountsPage(ctx, cursor, pageSize, itemIndex),
+		wanted,
+		ACCOUNTS_MAX_PAGE_SIZE,
+	);
+	return accounts.map((entry) => withoutSecretFields(entry) as IDataObject);
+}
+
+async function fetchSites(ctx: RequestContext, accountId: string, itemIndex = 0) {
+	return await apiRequest(ctx, hostUpApi, {
+		method: 'GET',
+		path: paths.wordpressSites(accountId),
+		schema: wordpressSitesSchema,
+		itemIndex,
+	});
+}
+
+/** Every WordPress site of one account, each with its `accountId`. */
+export async function listWordPressSites(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	wanted: number | undefined,
+): Promise<IDataObject[]> {
+	const accountId = getValidatedId(ctx, accountIdParameter, itemIndex, 'hostup');
+	const { sites } = await fetchSites(ctx, accountId, itemIndex);
+	const chosen = wanted === undefined ? sites : sites.slice(0, wanted);
+	return chosen.map((entry) => ({ ...(withoutSecretFields(entry) as IDataObject), accountId }));
+}
+
+export async function getSsoAvailability(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const accountId = getValidatedId(ctx, accountIdParameter, itemIndex, 'hostup');
+	const availability = await apiRequest(ctx, hostUpApi, {
+		method: 'GET',
+		path: paths.controlPanelSso(accountId),
+		schema: ssoAvailabilitySchema,
+		itemIndex,
+	});
+	return { accountId, available: availability.available, reason: availability.reason ?? null };
+}
+
+async function mintControlPanelLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
+	const accountId = getValidatedId(this, accountIdParameter, itemIndex, 'hostup');
+	const link = await apiRequest(this, hostUpApi, {
+		method: 'POST',
+		path: paths.controlPanelSso(accountId),
+		schema: controlPanelSsoSchema,
+		itemIndex,
+	});
+	return {
+		url: link.loginUrl,
+		resourceId: accountId,
+		expiresAt: link.expiresAt,
+		singleUse: link.singleUse,
+	};
+}
+
+async function mintWordPressLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
+	const accountId = getValidatedId(this, accountIdParameter, itemIndex, 'hostup');
+	const siteId = getValidatedId(this, siteIdParameter, itemIndex, 'hostup');
+	const link = await apiRequest(this, hostUpApi, {
+		method: 'POST',
+		path: paths.wordpressSso(accountId, siteId),
+		schema: wordpressSsoSchema,
+		itemIndex,
+	});
+	return {
+		url: link.loginUrl,
+		resourceId: link.id || siteId,
+		expiresAt: link.expiresAt,
+		singleUse: link.singleUse,
+	};
+}
+
+function matches(filter: string | undefined, ...fields: Array<string | null | undefined>): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return fields.some((field) => field?.toLowerCase().includes(needle));
+}
+
+function accountLabel(entry: HostUpAccount): string {
+	const name = entry.customName || entry.name || entry.primaryDomain || entry.id;
+	const domain = entry.primaryDomain && entry.primaryDomain !== name ? ` (${entry.primaryDomain})` : '';
+	const status = entry.serviceStatus && entry.serviceStatus !== 'active' ? ` [${entry.serviceStatus}]` : '';
+	return `${name}${domain}${status}`;
+}
+
+function siteLabel(entry: HostUpSite): string {
+	const where = entry.url || entry.domain || entry.id;
+	return entry.siteName ? `${entry.siteName} — ${where}` : where;
+}
+
+export const hostUp: ProviderModule = {
+	api: hostUpApi,
+	listSearch: {
+		async searchHostUpAccounts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			const page = await fetchAccountsPage(this, paginationToken, ACCOUNTS_MAX_PAGE_SIZE);
+			return {
+				results: page.items
+					.filter((entry) =>
+						matches(filter, entry.id, entry.name, entry.customName, entry.primaryDomain),
+					)
+					.map((entry) => ({ name: accountLabel(entry), value: entry.id })),
+				paginationToken: page.next,
+			};
+		},
+		async searchHostUpWordPressSites(this: ILoadOptionsFunctions, filter?: string) {
+			const accountId = this.getCurrentNodeParameter('accountId', { extractValue: true }) as
+				| string
+				| undefined;
+			if (!accountId || !new RegExp(ACCOUNT_ID.pattern).test(accountId)) {
+				throw new NodeOperationError(this.getNode(), 'Choose an account first', {
+					description: 'The site list shows the WordPress sites of the account selected above.',
+				});
+			}
+			const { sites, available, reason } = await fetchSites(this, accountId);
+			if (sites.length === 0 && available === false && reason) {
+				throw new NodeOperationError(this.getNode(), `No WordPress sites: ${reason}`);
+			}
+			return {
+				results: sites
+					.filter((entry) => matches(filter, entry.id, entry.siteName, entry.url, entry.domain))
+					.map((entry) => ({ name: siteLabel(entry), value: entry.id, url: entry.url ?? undefined })),
+			};
+		},
+	},
+	ssoTargets: [
+		{
+			value: 'hostUpWordPress',
+			displayName: 'HostUp — WordPress Admin',
+			description: 'A one-time wp-admin login for a WordPress site hosted at HostUp',
+			provider: 'hostup',
+			target: 'wordpressAdmin',
+			credentialType: hostUpApi.credentialType,
+			properties: [accountIdProperty, siteIdProperty],
+			mint: mintWordPressLink,
+		},
+		{
+			value: 'hostUpControlPanel',
+			displayName: 'HostUp — Hosting Control Panel',
+			description: 'A one-time control-panel (e.g. cPanel) login for a HostUp hosting account',
+			provider: 'hostup',
+			target: 'controlPanel',
+			credentialType: hostUpApi.credentialType,
+			properties: [accountIdProperty],
+			mint: mintControlPanelLink,
+		},
+	] satisfies SsoTarget[],
+};

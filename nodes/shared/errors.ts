@@ -1,0 +1,129 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { ProviderId } from './schemas';
+
+/**
+ * Everything known about a failed provider call, already in the provider's
+ * words. Provider modules build these from their error bodies; transport.ts
+ * builds them for failures that happen below the provider (timeouts, resets,
+ * bodies that are not JSON). This is the only place that turns them into n8n
+ * errors, and the only place that redacts.
+ */
+export interface ProviderFailure {
+	provider: ProviderId;
+	/** The provider's machine code (`not_found`, `install_not_found`, …) or one of TRANSPORT_CODES. */
+	code: string;
+	/** HTTP status, or null when no response came. */
+	httpCode: number | null;
+	/** What failed, in the provider's words. */
+	message: string;
+	/** More detail: field errors, request id, what to do. */
+	description?: string;
+}
+
+/** Codes for failures the provider did not name itself. */
+export const TRANSPORT_CODES = {
+	timeout: 'timeout',
+	network: 'network_error',
+	invalidResponse: 'invalid_response',
+	rateLimited: 'rate_limited',
+	http: (status: number) => `http_${status}`,
+} as const;
+
+const REDACTED = '[redacted]';
+
+/**
+ * Removes secrets from text that came from outside (a provider error body, a
+ * network error): every known secret value, bearer tokens, and every URL past
+ * its origin, because a URL in an error could be a login link or carry a token.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+	let clean = text;
+	for (const secret of secrets) {
+		if (secret && secret.length >= 4) clean = clean.split(secret).join(REDACTED);
+	}
+	return clean
+		.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`)
+		.replace(/\b(https?:\/\/[^\s/"'<>?#]+)[/?#][^\s"'<>]*/gi, `$1/${REDACTED}`);
+}
+
+/** The fields of a node error that the runner copies into a continueOnFail item. */
+export interface ProviderErrorContext {
+	provider: ProviderId;
+	providerCode: string;
+}
+
+export function getProviderErrorContext(error: unknown): ProviderErrorContext | undefined {
+	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) return undefined;
+	const { provider, providerCode } = error.context as Partial<ProviderErrorContext>;
+	if (typeof provider === 'string' && typeof providerCode === 'string') {
+		return { provider, providerCode };
+	}
+	return undefined;
+}
+
+/**
+ * The n8n error for a failed provider call: message in the provider's words,
+ * the provider's code in the description, `httpCode` set, secrets removed.
+ */
+export function toNodeApiError(
+	node: INode,
+	failure: ProviderFailure,
+	secrets: readonly string[],
+	itemIndex?: number,
+): NodeApiError {
+	const message = redact(failure.message, secrets);
+	const codeLine = `${providerDisplayName(failure.provider)} error code: ${failure.code}`;
+	const description = failure.description
+		? `${redact(failure.description, secrets)}\n${codeLine}`
+		: codeLine;
+	// Only these sanitized fields reach n8n: the raw response (with its request
+	// config and Authorization header) is never handed to NodeApiError.
+	const safeResponse: JsonObject = {
+		provider: failure.provider,
+		code: failure.code,
+		httpCode: failure.httpCode,
+		message,
+	};
+	const error = new NodeApiError(node, safeResponse, {
+		message,
+		description,
+		httpCode: failure.httpCode === null ? undefined : String(failure.httpCode),
+		itemIndex,
+	});
+	const context: ProviderErrorContext = { provider: failure.provider, providerCode: failure.code };
+	Object.assign(error.context, context);
+	return error;
+}
+
+/** Bad input, caught before any request is sent. Names the parameter. */
+export function invalidParameterError(
+	node: INode,
+	parameterDisplayName: string,
+	problem: string,
+	itemIndex: number,
+	provider?: ProviderId,
+): NodeOperationError {
+	const error = new NodeOperationError(node, `Invalid "${parameterDisplayName}": ${problem}`, {
+		itemIndex,
+		description: `Fix the "${parameterDisplayName}" parameter; no request was sent.`,
+	});
+	if (provider) {
+		const context: ProviderErrorContext = { provider, providerCode: 'invalid_parameter' };
+		Object.assign(error.context, context);
+	}
+	return error;
+}
+
+const PROVIDER_NAMES: Record<ProviderId, string> = {
+	hostup: 'HostUp',
+	installatron: 'Installatron',
+	mailup: 'MailUp',
+	wisecp: 'WISECP',
+	custom: 'Provider',
+};
+
+export function providerDisplayName(provider: ProviderId): string {
+	return PROVIDER_NAMES[provider];
+}

@@ -1,0 +1,75 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import type { ProviderFailure } from './errors';
+import type { HeaderBag } from './retry';
+import type { LinkTarget, MintedLink, ProviderId } from './schemas';
+
+/** The contexts that may call a provider: node executions and the editor's resource pickers. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** A response as the transport saw it, before anything trusted it. */
+export interface RawResponse {
+	status: number;
+	headers: HeaderBag;
+	/** The parsed JSON body, or undefined when the body was empty or not JSON. */
+	json: unknown;
+	/** The body as text (for telling an HTML error page from a JSON one). */
+	text: string;
+}
+
+/** How the transport talks to one provider. One per provider, in its api.ts. */
+export interface ProviderApi {
+	id: ProviderId;
+	credentialType: string;
+	/** The URL that request paths are appended to, from the credential. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Credential fields whose values must never appear in an error. */
+	secretFields: readonly string[];
+	/** Headers every request carries (besides auth, which the credential adds). */
+	headers?: Record<string, string>;
+	/** Skip TLS verification (Installatron servers often have self-signed certificates). */
+	skipSslCertificateValidation?(credentials: ICredentialDataDecryptedObject): boolean;
+	/**
+	 * The provider's own account of a failure, from a response that is not a
+	 * success: a non-2xx status, or a 2xx whose body says it failed (some
+	 * providers answer errors with HTTP 200). Undefined means "a success".
+	 */
+	parseFailure(response: RawResponse): ProviderFailure | undefined;
+}
+
+/**
+ * One kind of login link a provider can mint. Its parameters are shared by the
+ * provider's own node and by the SSO Link node, under the same names.
+ */
+export interface SsoTarget {
+	/** The SSO Link node's `provider` option value (CONTRACT.md), e.g. `hostUpWordPress`. */
+	value: string;
+	displayName: string;
+	description: string;
+	provider: ProviderId;
+	target: LinkTarget;
+	credentialType: string;
+	/** Node parameters (without displayOptions), in the order the editor shows them. */
+	properties: INodeProperties[];
+	/** Reads this target's parameters for one item and mints a link. */
+	mint(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink>;
+}
+
+export type ListSearchMethod = (
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) => Promise<INodeListSearchResult>;
+
+/** One provider in the registry: its API, the links it mints, its resource pickers. */
+export interface ProviderModule {
+	api: ProviderApi;
+	ssoTargets: SsoTarget[];
+	listSearch: Record<string, ListSearchMethod>;
+}

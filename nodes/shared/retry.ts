@@ -1,0 +1,97 @@
+/**
+ * Retry timing (CONTRACT.md "Retries"), pure so it can be tested with a fixed
+ * clock: how long to wait before the next attempt and whether waiting is
+ * allowed at all.
+ */
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	maxRetries: number;
+	/** A wait longer than this fails at once, telling the user when to retry. */
+	maxWaitSeconds: number;
+	/** Per-request timeout. */
+	timeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 3,
+	maxWaitSeconds: 60,
+	timeoutMs: 30_000,
+};
+
+/** First backoff step when the provider says nothing about when to come back. */
+const BACKOFF_BASE_MS = 1000;
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+function header(headers: HeaderBag, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+export interface RetryWait {
+	ms: number;
+	/** Where the wait came from, for the error message when it is too long. */
+	source: 'retry-after' | 'x-ratelimit-reset' | 'backoff';
+	/** When the provider said to come back, if it said. */
+	retryAt?: Date;
+}
+
+/** Exponential backoff with ±20 % jitter: 1 s, 2 s, 4 s, … */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+	return Math.round(BACKOFF_BASE_MS * 2 ** attempt * (0.8 + 0.4 * random()));
+}
+
+/**
+ * The wait a 429 asks for: `Retry-After` (seconds or an HTTP date), else
+ * `X-RateLimit-Reset` (HostUp sends an ISO 8601 time, not epoch seconds; epoch
+ * seconds are accepted too), else backoff.
+ */
+export function rateLimitWait(
+	headers: HeaderBag,
+	attempt: number,
+	now: Date = new Date(),
+	random: () => number = Math.random,
+): RetryWait {
+	const retryAfter = header(headers, 'retry-after')?.trim();
+	if (retryAfter) {
+		if (/^\d+(\.\d+)?$/.test(retryAfter)) {
+			const ms = Math.round(Number(retryAfter) * 1000);
+			return { ms, source: 'retry-after', retryAt: new Date(now.getTime() + ms) };
+		}
+		const at = Date.parse(retryAfter);
+		if (!Number.isNaN(at)) {
+			return { ms: Math.max(0, at - now.getTime()), source: 'retry-after', retryAt: new Date(at) };
+		}
+	}
+	const reset = header(headers, 'x-ratelimit-reset')?.trim();
+	if (reset) {
+		const at = /^\d{9,}$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
+		if (!Number.isNaN(at)) {
+			return {
+				ms: Math.max(0, at - now.getTime()),
+				source: 'x-ratelimit-reset',
+				retryAt: new Date(at),
+			};
+		}
+	}
+	return { ms: backoffMs(attempt, random), source: 'backoff' };
+}
+
+/** Statuses on which a GET (never a minting POST) is tried again. */
+export const RETRYABLE_GET_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** Network failures on which a GET is tried again. */
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);

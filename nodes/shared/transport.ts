@@ -1,0 +1,243 @@
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
+
+import { TRANSPORT_CODES, providerDisplayName, toNodeApiError } from './errors';
+import type { ProviderFailure } from './errors';
+import type { ProviderApi, RawResponse, RequestContext } from './provider';
+import type { HeaderBag, RetryPolicy } from './retry';
+import {
+	DEFAULT_RETRY_POLICY,
+	RETRYABLE_GET_STATUSES,
+	RETRYABLE_NETWORK_CODES,
+	backoffMs,
+	rateLimitWait,
+} from './retry';
+import { describeZodIssue } from './schemas';
+
+export interface ApiRequest<T> {
+	method: 'GET' | 'POST';
+	/** Appended to the provider's base URL; path segments must already be encoded. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** Parses the success body; the rest of the code sees only what it returns. */
+	schema: ZodType<T, ZodTypeDef, unknown>;
+	itemIndex?: number;
+}
+
+/**
+ * The only place this package sends HTTP. Goes through n8n's
+ * `httpRequestWithAuthentication`, so the credential adds auth and n8n's proxy
+ * settings and execution cancellation apply. Retries as CONTRACT.md says: 429
+ * always (honouring Retry-After / X-RateLimit-Reset, bounded); GET also on
+ * 502/503/504 and network errors; a POST is never repeated once the provider
+ * may have acted, because each one mints a new link.
+ */
+export async function apiRequest<T>(
+	ctx: RequestContext,
+	api: ProviderApi,
+	request: ApiRequest<T>,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<T> {
+	const credentials = await ctx.getCredentials(api.credentialType, request.itemIndex ?? 0);
+	const secrets = api.secretFields
+		.map((field) => credentials[field])
+		.filter((value): value is string => typeof value === 'string');
+	const baseUrl = api.baseUrl(credentials);
+	const origin = safeOrigin(baseUrl);
+	const idempotent = request.method === 'GET';
+	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+
+	const fail = (failure: ProviderFailure) =>
+		toNodeApiError(ctx.getNode(), failure, secrets, request.itemIndex);
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		headers: { Accept: 'application/json', ...api.headers },
+		json: request.body !== undefined,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: policy.timeoutMs,
+		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
+		abortSignal: signal,
+	};
+
+	for (let attempt = 0; ; attempt++) {
+		const canRetry = attempt < policy.maxRetries;
+		let response: RawResponse;
+		try {
+			response = toRawResponse(
+				await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options),
+			);
+		} catch (error) {
+			if (signal?.aborted) {
+				throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
+					itemIndex: request.itemIndex,
+				});
+			}
+			const code = networkErrorCode(error);
+			if (idempotent && canRetry && code && RETRYABLE_NETWORK_CODES.has(code)) {
+				await sleep(backoffMs(attempt), signal);
+				continue;
+			}
+			throw fail(networkFailure(api, origin, code, policy));
+		}
+
+		const failure = api.parseFailure(response);
+		if (!failure) {
+			const parsed = request.schema.safeParse(response.json);
+			if (parsed.success) return parsed.data;
+			throw fail(invalidResponseFailure(api, response, describeZodIssue(parsed.error)));
+		}
+
+		if (response.status === 429) {
+			const wait = rateLimitWait(response.headers, attempt);
+			if (wait.ms > policy.maxWaitSeconds * 1000) {
+				throw fail(tooLongWaitFailure(failure, wait.ms, wait.retryAt, policy));
+			}
+			if (canRetry) {
+				await sleep(wait.ms, signal);
+				continue;
+			}
+			throw fail({
+				...failure,
+				description: joinLines(
+					failure.description,
+					`Still rate-limited after ${policy.maxRetries} retries. Lower the number of items per run or spread runs out.`,
+				),
+			});
+		}
+
+		if (idempotent && canRetry && RETRYABLE_GET_STATUSES.has(response.status)) {
+			await sleep(backoffMs(attempt), signal);
+			continue;
+		}
+		throw fail(failure);
+	}
+}
+
+function toRawResponse(response: unknown): RawResponse {
+	const full = (response ?? {}) as { statusCode?: number; headers?: HeaderBag; body?: unknown };
+	const status = typeof full.statusCode === 'number' ? full.statusCode : 0;
+	const headers = normalizeHeaders(full.headers ?? {});
+	let text: string;
+	let json: unknown;
+	if (typeof full.body === 'string') {
+		text = full.body;
+	} else if (Buffer.isBuffer(full.body)) {
+		text = full.body.toString('utf8');
+	} else if (full.body === undefined || full.body === null) {
+		text = '';
+	} else {
+		// Already parsed by the HTTP layer.
+		json = full.body;
+		text = JSON.stringify(full.body);
+	}
+	if (json === undefined && text.trim() !== '') {
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+	}
+	return { status, headers, json, text };
+}
+
+function normalizeHeaders(headers: HeaderBag): HeaderBag {
+	const lower: HeaderBag = {};
+	for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
+	return lower;
+}
+
+/** The first error code found on the error or its causes (ECONNRESET, ECONNABORTED, …). */
+function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { code, cause } = current as { code?: unknown; cause?: unknown };
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = cause;
+	}
+	return undefined;
+}
+
+function safeOrigin(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'the configured base URL';
+	}
+}
+
+function networkFailure(
+	api: ProviderApi,
+	origin: string,
+	code: string | undefined,
+	policy: RetryPolicy,
+): ProviderFailure {
+	const name = providerDisplayName(api.id);
+	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code?.includes('TIMEOUT');
+	if (timedOut) {
+		return {
+			provider: api.id,
+			code: TRANSPORT_CODES.timeout,
+			httpCode: null,
+			message: `${name} did not answer within ${Math.round(policy.timeoutMs / 1000)} seconds`,
+			description: `No response from ${origin}. The provider may be slow or unreachable; try again later.`,
+		};
+	}
+	return {
+		provider: api.id,
+		code: TRANSPORT_CODES.network,
+		httpCode: null,
+		message: `Could not reach ${name} at ${origin}${code ? ` (${code})` : ''}`,
+		description: 'Check the base URL in the credential, the network and any proxy settings.',
+	};
+}
+
+function invalidResponseFailure(
+	api: ProviderApi,
+	response: RawResponse,
+	problem: string,
+): ProviderFailure {
+	const name = providerDisplayName(api.id);
+	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
+	const message =
+		response.json === undefined
+			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
+			: `${name} answered with an unexpected response (${problem})`;
+	return {
+		provider: api.id,
+		code: TRANSPORT_CODES.invalidResponse,
+		httpCode: response.status,
+		message,
+		description:
+			'The provider may have changed its API, or the base URL points at something else (a login page, a proxy).',
+	};
+}
+
+function tooLongWaitFailure(
+	failure: ProviderFailure,
+	waitMs: number,
+	retryAt: Date | undefined,
+	policy: RetryPolicy,
+): ProviderFailure {
+	const seconds = Math.ceil(waitMs / 1000);
+	const when = retryAt ? ` (at ${retryAt.toISOString()})` : '';
+	return {
+		...failure,
+		message: `${failure.message}. Retry in ${seconds} seconds${when}`,
+		description: joinLines(
+			failure.description,
+			`The provider asked to wait ${seconds} s, longer than the ${policy.maxWaitSeconds} s this node waits.`,
+		),
+	};
+}
+
+function joinLines(...lines: Array<string | undefined>): string {
+	return lines.filter(Boolean).join('\n');
+}
