@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				name: 'Create SSO Link',
 				value: 'createSsoLink',
 				description: 'Create a one-time wp-admin login link',
-				action: 'Create a wp-admin login link',
+				action: 'Create an admin login link for a site',
 			},
 			{
 				name: 'Get Many',

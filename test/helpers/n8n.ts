@@ -1,0 +1,401 @@
+/**
+ * Runs this package's nodes the way n8n does: the built package (dist/) is
+ * loaded by n8n-core's PackageDirectoryLoader, and nodes execute inside
+ * n8n-core's WorkflowExecute with n8n's real HTTP helpers. Only the credential
+ * store is ours (n8n's lives in its database); it resolves credential
+ * expressions with n8n's own expression engine.
+ */
+import path from 'node:path';
+
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	ICredentials,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	Workflow as WorkflowType,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+
+export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
+export const PACKAGE_NAME = 'n8n-nodes-sso-link';
+
+interface LoadedPackage {
+	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
+	credentialTypes: Record<string, ICredentialType>;
+}
+
+let loading: Promise<LoadedPackage> | undefined;
+
+/** Loads dist/ exactly as n8n loads an installed community package. */
+export function loadPackage(): Promise<LoadedPackage> {
+	loading ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await loader.loadAll();
+		const nodeTypes: LoadedPackage['nodeTypes'] = {};
+		for (const [name, data] of Object.entries(loader.nodeTypes)) nodeTypes[name] = data.type;
+		const credentialTypes: LoadedPackage['credentialTypes'] = {};
+		for (const [name, data] of Object.entries(loader.credentialTypes)) credentialTypes[name] = data.type;
+		return { nodeTypes, credentialTypes };
+	})();
+	return loading;
+}
+
+class PackageNodeTypes implements INodeTypes {
+	constructor(private readonly types: LoadedPackage['nodeTypes']) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		const type = this.types[nodeType.replace(`${PACKAGE_NAME}.`, '')];
+		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/**
+ * A credential store. Fills in property defaults like n8n does, runs
+ * `authenticate` (generic: n8n's expression engine resolves
+ * `{{$credentials.x}}`; or a function) and `preAuthentication` for expirable
+ * fields, and records what it was asked so tests can check token reuse.
+ */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	readonly preAuthenticationCalls: Array<{ type: string; expired: boolean }> = [];
+
+	constructor(
+		private readonly types: Record<string, ICredentialType>,
+		readonly store: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	getParentTypes(name: string): string[] {
+		const parents = this.types[name]?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: WorkflowType,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const type = this.types[typeName];
+		const authenticate = type?.authenticate;
+		if (!authenticate) return requestOptions;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!workflow || !node) throw new Error('generic authenticate needs the workflow and node');
+		const resolve = (value: unknown) =>
+			typeof value === 'string'
+				? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, value)
+				: value;
+		const { headers, qs, body, auth } = authenticate.properties;
+		const options: IHttpRequestOptions = { ...requestOptions };
+		if (headers) {
+			options.headers = { ...options.headers };
+			for (const [key, value] of Object.entries(headers)) options.headers[key] = resolve(value) as string;
+		}
+		if (qs) {
+			options.qs = { ...options.qs };
+			for (const [key, value] of Object.entries(qs)) options.qs[key] = resolve(value) as string;
+		}
+		if (body) {
+			options.body = { ...(options.body as IDataObject) };
+			for (const [key, value] of Object.entries(body)) (options.body as IDataObject)[key] = resolve(value) as string;
+		}
+		if (auth) {
+			options.auth = { username: String(resolve(auth.username)), password: String(resolve(auth.password)) };
+		}
+		return options;
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.types[typeName];
+		if (!type?.preAuthentication) return undefined;
+		const expirable = type.properties.find(
+			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+		);
+		if (!expirable) return undefined;
+		if (!credentialsExpired && credentials[expirable.name]) return undefined;
+		this.preAuthenticationCalls.push({ type: typeName, expired: credentialsExpired });
+		const update = (await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		// n8n saves the refreshed fields into the credential; so does this store.
+		Object.assign(this.store[typeName] ?? {}, update);
+		return update;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(_details: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+		throw new Error('not used by nodes of this package');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_details: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.store[type];
+		if (!data) throw new Error(`No credentials of type ${type} in the test store`);
+		const withDefaults: ICredentialDataDecryptedObject = {};
+		for (const property of this.getCredentialsProperties(type)) {
+			if (property.default !== undefined && property.default !== '') {
+				withDefaults[property.name] = property.default as string;
+			}
+		}
+		return { ...withDefaults, ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.types[type]?.properties ?? [];
+	}
+}
+
+function additionalDataFor(
+	credentialsHelper: TestCredentialsHelper,
+	hooks?: ExecutionLifecycleHooks,
+	currentNodeParameters?: INodeParameters,
+): IWorkflowExecuteAdditionalData {
+	const base = 'http://127.0.0.1:5678';
+	const unsupported = async () => {
+		throw new Error('not available in the test harness');
+	};
+	return {
+		credentialsHelper,
+		hooks,
+		executeWorkflow: unsupported,
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		currentNodeParameters,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: unsupported,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface RunNodeOptions {
+	/** Node name without the package prefix, e.g. `hostUp`. */
+	type: string;
+	parameters: INodeParameters;
+	/** Credential data by credential type. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Input items (json only); one empty item by default. */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+}
+
+export interface NodeRun {
+	/** Output items of the node (first output). */
+	items: INodeExecutionData[];
+	/** The node's error when the execution failed. */
+	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
+	run: IRun;
+	credentialsHelper: TestCredentialsHelper;
+	/** Cancels the execution (as the editor's "stop" button does). */
+	cancel?: () => void;
+}
+
+export const NODE_NAME = 'Node Under Test';
+
+/**
+ * Executes one node of this package in a real n8n execution. The input items
+ * are fed to it as a previous node's output would be.
+ */
+export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
+	const started = startNode(options);
+	return await started.done;
+}
+
+export function startNode(options: RunNodeOptions): { done: Promise<NodeRun>; cancel: () => void } {
+	let cancel: () => void = () => {};
+	const done = (async () => {
+		const { nodeTypes, credentialTypes } = await loadPackage();
+		const credentialsHelper = new TestCredentialsHelper(credentialTypes, structuredClone(options.credentials));
+		const node: INode = {
+			id: 'node-under-test',
+			name: NODE_NAME,
+			type: `${PACKAGE_NAME}.${options.type}`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: options.parameters,
+			credentials: Object.fromEntries(
+				Object.keys(options.credentials).map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }]),
+			),
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		};
+		const workflow = new Workflow({
+			id: 'test-workflow',
+			name: 'test',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: new PackageNodeTypes(nodeTypes),
+			settings: {},
+		});
+		const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+			id: 'test-workflow',
+			name: 'test',
+			nodes: [node],
+			connections: {},
+			active: false,
+			settings: {},
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			activeVersionId: null,
+			isArchived: false,
+		} as never);
+		const input: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+		const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
+		const runExecutionData: IRunExecutionData = createRunExecutionData({
+			executionData: { nodeExecutionStack: [executeData] },
+		});
+		const workflowExecute = new WorkflowExecute(
+			additionalDataFor(credentialsHelper, hooks),
+			'manual',
+			runExecutionData,
+		);
+		const execution = workflowExecute.processRunExecutionData(workflow);
+		cancel = () => execution.cancel();
+		const run = await execution;
+		const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+		return {
+			items: taskData?.data?.main?.[0] ?? [],
+			error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
+			run,
+			credentialsHelper,
+		};
+	})();
+	return { done, cancel: () => cancel() };
+}
+
+/** Calls a resource picker (`methods.listSearch`) as the editor does. */
+export async function listSearch(options: {
+	type: string;
+	method: string;
+	parameters: INodeParameters;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	filter?: string;
+	paginationToken?: string;
+}): Promise<INodeListSearchResult> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, structuredClone(options.credentials));
+	const nodeTypesRegistry = new PackageNodeTypes(nodeTypes);
+	const node: INode = {
+		id: 'node-under-test',
+		name: NODE_NAME,
+		type: `${PACKAGE_NAME}.${options.type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries(
+			Object.keys(options.credentials).map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }]),
+		),
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesRegistry });
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalDataFor(credentialsHelper, undefined, options.parameters),
+		'parameters',
+	);
+	const nodeType = nodeTypesRegistry.getByNameAndVersion(node.type, 1);
+	const method = nodeType.methods?.listSearch?.[options.method];
+	if (!method) throw new Error(`No listSearch method ${options.method} on ${options.type}`);
+	return await method.call(context, options.filter, options.paginationToken);
+}
+
+/**
+ * Sends a credential's `test.request` with the credential's own auth, as the
+ * editor's "Test" button does, and returns the HTTP status.
+ */
+export async function testCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<number> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const credentialType = credentialTypes[type];
+	const request = credentialType?.test?.request;
+	if (!request) throw new Error(`${type} has no test request`);
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { [type]: data });
+	const nodeTypesRegistry = new PackageNodeTypes(nodeTypes);
+	const anyNode = Object.keys(nodeTypes)[0];
+	const node: INode = {
+		id: 'credential-test',
+		name: 'Credential Test',
+		type: `${PACKAGE_NAME}.${anyNode}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [type]: { id: 'cred', name: 'cred' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesRegistry });
+	const decrypted = await credentialsHelper.getDecrypted({} as never, { id: 'cred', name: 'cred' }, type);
+	const resolve = (value: unknown) =>
+		typeof value === 'string'
+			? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: decrypted }, undefined, value)
+			: value;
+	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentialsHelper), 'parameters');
+	const response = (await context.helpers.httpRequestWithAuthentication.call(context, type, {
+		method: request.method ?? 'GET',
+		url: `${resolve(request.baseURL ?? '') as string}${resolve(request.url ?? '') as string}`,
+		qs: request.qs,
+		headers: request.headers,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	})) as { statusCode: number };
+	return response.statusCode;
+}

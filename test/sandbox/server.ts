@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+
+import { HostUpSandbox } from './hostup';
+import type {
+	FaultSpec,
+	LoggedRequest,
+	ProviderSandbox,
+	SandboxContext,
+	SandboxRequest,
+	SandboxResponse,
+} from './types';
+
+export interface SandboxOptions {
+	port?: number;
+	host?: string;
+	/** Latency added to every provider answer, in ms. */
+	latencyMs?: number;
+}
+
+interface ActiveFault extends FaultSpec {
+	remaining: number;
+}
+
+/**
+ * The provider sandbox: one HTTP server on loopback that behaves like every
+ * provider this package knows, each under its own prefix (`/hostup/…`), with
+ * switches for faults. Tests drive it in-process; `npm start` and the e2e
+ * suite drive it over HTTP through `/__sandbox/…`.
+ */
+export class Sandbox {
+	readonly hostup = new HostUpSandbox();
+
+	readonly providers: ProviderSandbox[] = [this.hostup];
+
+	readonly requests: LoggedRequest[] = [];
+
+	latencyMs: number;
+
+	private faults: ActiveFault[] = [];
+
+	private loginTokens = new Map<string, { prefix: string; landing: string }>();
+
+	private readonly sockets = new Set<Socket>();
+
+	private constructor(
+		private readonly server: Server,
+		options: SandboxOptions,
+	) {
+		this.latencyMs = options.latencyMs ?? 0;
+	}
+
+	static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+		const server = createServer();
+		const sandbox = new Sandbox(server, options);
+		server.on('request', (req, res) => void sandbox.onRequest(req, res));
+		server.on('connection', (socket) => {
+			sandbox.sockets.add(socket);
+			socket.on('close', () => sandbox.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+		});
+		return sandbox;
+	}
+
+	get origin(): string {
+		const address = this.server.address();
+		if (!address || typeof address === 'string') throw new Error('sandbox is not listening');
+		return `http://127.0.0.1:${address.port}`;
+	}
+
+	/** The base URL a credential uses for a provider, e.g. `http://127.0.0.1:1234/hostup`. */
+	baseUrl(prefix: string): string {
+		return `${this.origin}/${prefix}`;
+	}
+
+	fault(spec: FaultSpec): void {
+		this.faults.push({ ...spec, remaining: spec.times ?? 1 });
+	}
+
+	/** Forgets faults, logged requests and login tokens, and reseeds every provider. */
+	reset(): void {
+		this.faults = [];
+		this.requests.length = 0;
+		this.loginTokens.clear();
+		this.latencyMs = 0;
+		for (const provider of this.providers) provider.reset();
+	}
+
+	requestsTo(provider: string): LoggedRequest[] {
+		return this.requests.filter((entry) => entry.provider === provider);
+	}
+
+	async close(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	private makeContext(): SandboxContext {
+		return {
+			origin: this.origin,
+			issueLoginToken: (prefix, landing) => {
+				const token = randomBytes(24).toString('base64url');
+				this.loginTokens.set(token, { prefix, landing });
+				return token;
+			},
+		};
+	}
+
+	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://sandbox');
+		const rawBody = await readBody(req);
+		const [, prefix = '', ...restSegments] = url.pathname.split('/');
+		const path = `/${restSegments.join('/')}`;
+
+		if (prefix === '__sandbox') {
+			this.control(req.method ?? 'GET', path, rawBody, res);
+			return;
+		}
+		const provider = this.providers.find((entry) => entry.prefix === prefix);
+		if (!provider) {
+			send(res, { status: 404, body: { error: `no provider at /${prefix}` } });
+			return;
+		}
+		const log: LoggedRequest = {
+			provider: prefix,
+			method: req.method ?? 'GET',
+			path,
+			query: Object.fromEntries(url.searchParams),
+			authenticated: Boolean(req.headers.authorization || req.headers['x-api-key'] || req.headers.apikey),
+			status: 0,
+			at: Date.now(),
+		};
+		this.requests.push(log);
+
+		if (restSegments[0] === 'login' && req.method === 'GET') {
+			log.status = this.redeemLogin(restSegments[1] ?? '', res);
+			return;
+		}
+
+		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+
+		const fault = this.takeFault(prefix, log.method, path);
+		if (fault) {
+			const outcome = this.applyFault(fault, provider, req, res);
+			if (outcome !== 'pass') {
+				log.status = outcome;
+				return;
+			}
+		}
+
+		const request: SandboxRequest = {
+			method: log.method,
+			path,
+			query: url.searchParams,
+			headers: req.headers,
+			body: parseBody(rawBody, req.headers['content-type']),
+			rawBody,
+		};
+		let response: SandboxResponse;
+		try {
+			response = await provider.handle(request, this.makeContext());
+		} catch (error) {
+			response = provider.errorBody(500, 'internal_error', `sandbox bug: ${(error as Error).message}`);
+		}
+		log.status = response.status;
+		send(res, response);
+	}
+
+	private takeFault(prefix: string, method: string, path: string): ActiveFault | undefined {
+		const fault = this.faults.find(
+			(entry) =>
+				entry.remaining > 0 &&
+				(!entry.provider || entry.provider === prefix) &&
+				(!entry.method || entry.method.toUpperCase() === method) &&
+				(!entry.path || path.includes(entry.path)),
+		);
+		if (fault) fault.remaining--;
+		return fault;
+	}
+
+	private applyFault(
+		spec: ActiveFault,
+		provider: ProviderSandbox,
+		req: IncomingMessage,
+		res: ServerResponse,
+	): LoggedRequest['status'] | 'pass' {
+		const { fault } = spec;
+		switch (fault.kind) {
+			case 'status': {
+				const response = provider.errorBody(fault.status, fault.code ?? `http_${fault.status}`, fault.message ?? 'Injected fault.');
+				send(res, { ...response, headers: { ...response.headers, ...fault.headers } });
+				return fault.status;
+			}
+			case 'rateLimit': {
+				const response = provider.errorBody(429, 'rate_limit_exceeded', 'Too many requests. Retry after the limit resets.');
+				const headers: Record<string, string> = { ...response.headers, 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0' };
+				if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
+				if (fault.rateLimitReset !== undefined) headers['x-ratelimit-reset'] = fault.rateLimitReset;
+				send(res, { ...response, headers });
+				return 429;
+			}
+			case 'malformedJson':
+				send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: '{"data": [{"id": "acct_' });
+				return fault.status ?? 200;
+			case 'html':
+				send(res, {
+					status: fault.status ?? 502,
+					headers: { 'content-type': 'text/html' },
+					body: '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+				});
+				return fault.status ?? 502;
+			case 'empty':
+				send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: '' });
+				return fault.status ?? 200;
+			case 'hang':
+				// Never answer; the socket is destroyed when the sandbox closes.
+				req.socket.setTimeout(0);
+				return 'hang';
+			case 'reset':
+				req.socket.destroy();
+				return 'reset';
+			case 'delay':
+				return 'pass';
+		}
+	}
+
+	private redeemLogin(token: string, res: ServerResponse): number {
+		const login = this.loginTokens.get(token);
+		if (!login) {
+			send(res, { status: 410, headers: { 'content-type': 'text/html' }, body: '<h1>This login link has expired or was already used.</h1>' });
+			return 410;
+		}
+		this.loginTokens.delete(token);
+		send(res, {
+			status: 200,
+			headers: { 'content-type': 'text/html' },
+			body: `<h1>Logged in</h1><p>You are now logged in to the ${escapeHtml(login.landing)} (sandbox).</p>`,
+		});
+		return 200;
+	}
+
+	/** `/__sandbox/…`: the same switches over HTTP, for `npm start` and the e2e suite. */
+	private control(method: string, path: string, rawBody: string, res: ServerResponse): void {
+		if (method === 'POST' && path === '/faults') {
+			this.fault(JSON.parse(rawBody) as FaultSpec);
+			send(res, { status: 204 });
+		} else if (method === 'POST' && path === '/reset') {
+			this.reset();
+			send(res, { status: 204 });
+		} else if (method === 'GET' && path === '/requests') {
+			send(res, { status: 200, body: this.requests });
+		} else if (method === 'GET' && path === '/health') {
+			send(res, { status: 200, body: { ok: true, providers: this.providers.map((entry) => entry.prefix) } });
+		} else {
+			send(res, { status: 404, body: { error: 'unknown sandbox control' } });
+		}
+	}
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+	if (raw === '') return undefined;
+	if (contentType?.includes('application/x-www-form-urlencoded')) {
+		return Object.fromEntries(new URLSearchParams(raw));
+	}
+	try {
+		return JSON.parse(raw);
+	} catch {
+		return raw;
+	}
+}
+
+function send(res: ServerResponse, response: SandboxResponse): void {
+	if (res.destroyed) return;
+	const headers: Record<string, string> = { ...response.headers };
+	let body = '';
+	if (typeof response.body === 'string') {
+		body = response.body;
+	} else if (response.body !== undefined) {
+		body = JSON.stringify(response.body);
+		headers['content-type'] ??= 'application/json';
+	}
+	res.writeHead(response.status, headers);
+	res.end(body);
+}
+
+function escapeHtml(text: string): string {
+	return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}

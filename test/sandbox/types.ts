@@ -1,0 +1,69 @@
+import type { IncomingMessage } from 'node:http';
+
+/** A request as a provider sandbox sees it. */
+export interface SandboxRequest {
+	method: string;
+	/** Path below the provider's prefix, e.g. `/api/v2/shared-hosting`. */
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingMessage['headers'];
+	/** Parsed JSON or form body, or the raw text. */
+	body: unknown;
+	rawBody: string;
+}
+
+export interface SandboxResponse {
+	status: number;
+	headers?: Record<string, string>;
+	/** An object is sent as JSON; a string as it is. */
+	body?: unknown;
+}
+
+/** One provider's behaviour. Each lives in its own file and is mounted under `/<prefix>`. */
+export interface ProviderSandbox {
+	prefix: string;
+	handle(request: SandboxRequest, context: SandboxContext): SandboxResponse | Promise<SandboxResponse>;
+	/** The provider's own error body for a status, used by injected faults (429, 500, …). */
+	errorBody(status: number, code: string, message: string): SandboxResponse;
+	reset(): void;
+}
+
+export interface SandboxContext {
+	/** The sandbox's own origin, for login URLs that point back at it. */
+	origin: string;
+	/** Issues a single-use login token that `GET /<prefix>/login/<token>` redeems. */
+	issueLoginToken(prefix: string, landing: string): string;
+}
+
+/**
+ * A fault a test switches on. It answers the next `times` matching requests
+ * instead of the provider.
+ */
+export interface FaultSpec {
+	/** Provider prefix (`hostup`); all providers when absent. */
+	provider?: string;
+	method?: string;
+	/** Substring of the path below the provider prefix. */
+	path?: string;
+	times?: number;
+	fault:
+		| { kind: 'status'; status: number; code?: string; message?: string; headers?: Record<string, string> }
+		| { kind: 'rateLimit'; retryAfter?: string; rateLimitReset?: string }
+		| { kind: 'malformedJson'; status?: number }
+		| { kind: 'html'; status?: number }
+		| { kind: 'empty'; status?: number }
+		| { kind: 'hang' }
+		| { kind: 'reset' }
+		| { kind: 'delay'; ms: number };
+}
+
+export interface LoggedRequest {
+	provider: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Whether any credential header was present; its value is never logged. */
+	authenticated: boolean;
+	status: number | 'hang' | 'reset';
+	at: number;
+}
