@@ -190,14 +190,28 @@ function networkFailure(
 			description: `No response from ${origin}. The provider may be slow or unreachable; try again later.`,
 		};
 	}
+	// The raw code (ECONNRESET, …) stays out of the message: n8n replaces any
+	// message containing one with its own generic sentence.
 	return {
 		provider: api.id,
 		code: TRANSPORT_CODES.network,
 		httpCode: null,
-		message: `Could not reach ${name} at ${origin}${code ? ` (${code})` : ''}`,
-		description: 'Check the base URL in the credential, the network and any proxy settings.',
+		message: `Could not reach ${name} at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'network error'}`,
+		description: `${code ? `Network error ${code}. ` : ''}Check the base URL in the credential, the network and any proxy settings.`,
 	};
 }
+
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was closed unexpectedly',
+	EPIPE: 'the connection was closed unexpectedly',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+	SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is self-signed',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+};
 
 function invalidResponseFailure(
 	api: ProviderApi,

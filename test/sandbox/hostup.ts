@@ -136,6 +136,22 @@ export class HostUpSandbox implements ProviderSandbox {
 		this.minted = [];
 	}
 
+	/** Adds plain active accounts (no sites) until there are `total`, for pagination tests. */
+	growTo(total: number): void {
+		for (let index = this.accounts.length; index < total; index++) {
+			const domain = `customer${index + 1}.example`;
+			this.accounts.push({
+				...seedAccounts()[1],
+				id: hostUpAccountId(index),
+				name: `Customer ${index + 1}`,
+				primaryDomain: domain,
+				domains: [domain],
+				customName: null,
+				sites: [],
+			});
+		}
+	}
+
 	errorBody(status: number, code: string, message: string): SandboxResponse {
 		const titles: Record<number, string> = {
 			429: 'Too many requests',

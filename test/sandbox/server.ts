@@ -193,7 +193,8 @@ export class Sandbox {
 		switch (fault.kind) {
 			case 'status': {
 				const response = provider.errorBody(fault.status, fault.code ?? `http_${fault.status}`, fault.message ?? 'Injected fault.');
-				send(res, { ...response, headers: { ...response.headers, ...fault.headers } });
+				const body = fault.extra ? { ...(response.body as object), ...fault.extra } : response.body;
+				send(res, { ...response, body, headers: { ...response.headers, ...fault.headers } });
 				return fault.status;
 			}
 			case 'rateLimit': {

@@ -47,7 +47,15 @@ export interface FaultSpec {
 	path?: string;
 	times?: number;
 	fault:
-		| { kind: 'status'; status: number; code?: string; message?: string; headers?: Record<string, string> }
+		| {
+				kind: 'status';
+				status: number;
+				code?: string;
+				message?: string;
+				headers?: Record<string, string>;
+				/** Extra fields merged into the provider's error body. */
+				extra?: Record<string, unknown>;
+		  }
 		| { kind: 'rateLimit'; retryAfter?: string; rateLimitReset?: string }
 		| { kind: 'malformedJson'; status?: number }
 		| { kind: 'html'; status?: number }
