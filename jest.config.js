@@ -7,6 +7,8 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { diagnostics: false }],
 	},
 	testTimeout: 30000,
+	setupFiles: ['<rootDir>/test/helpers/setup-env.js'],
+	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 	// The sandbox and n8n executions are real servers and timers: run suites one
 	// after another so timing-sensitive retry tests are not starved on 2 cores.
 	maxWorkers: 1,

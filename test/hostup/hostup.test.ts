@@ -1,7 +1,7 @@
 /**
  * The HostUp node, run inside real n8n executions against the sandbox.
  */
-import { listSearch, runNode, testCredential } from '../helpers/n8n';
+import { listSearch, runNode, startNode, testCredential } from '../helpers/n8n';
 import type { RunNodeOptions } from '../helpers/n8n';
 import { byId, expectNoSecrets, expectSsoLink, openLink, visibleText } from '../helpers/assertions';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
@@ -430,6 +430,19 @@ describe('rate limits (429)', () => {
 		expect(run.error?.message).toMatch(/^Too many requests: .*Retry in 3600 seconds \(at \d{4}-/);
 		expect(run.error?.httpCode).toBe('429');
 		expect(run.error?.description).toContain('HostUp error code: rate_limit_exceeded');
+		expect(sandbox.requestsTo('hostup')).toHaveLength(1);
+	});
+
+	it('cancelling the execution ends a long Retry-After wait at once', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', fault: { kind: 'rateLimit', retryAfter: '30' } });
+		const execution = startNode({ type: 'hostUp', parameters: wordpressLink(), credentials: credentials() });
+		while (sandbox.requestsTo('hostup').length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const cancelledAt = Date.now();
+		execution.cancel();
+		const run = await execution.done;
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+		expect(run.items).toHaveLength(0);
 		expect(sandbox.requestsTo('hostup')).toHaveLength(1);
 	});
 
