@@ -67,7 +67,21 @@ function codex() {
 	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
 }
 
+/** The provider sandbox as one runnable file, for `npm run sandbox` and `npm start`. */
+async function sandbox() {
+	await esbuild.build({
+		entryPoints: [path.join(root, 'test/sandbox/cli.ts')],
+		outfile: path.join(root, '.cache/sandbox.js'),
+		bundle: true,
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		logLevel: 'warning',
+	});
+}
+
 exports.clean = clean;
+exports.sandbox = sandbox;
 exports.typecheck = typecheck;
 exports.bundle = series(clean, parallel(bundle, icons, codex));
 exports.build = series(clean, typecheck, parallel(bundle, icons, codex));

