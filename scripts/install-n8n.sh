@@ -117,7 +117,7 @@ if ! is_complete "$NODE24_PREFIX" "$node_want" "$NODE_BIN_DIR/node" ||
     export PATH="$NODE_BIN_DIR:$PATH"
     export npm_config_nodedir="$NODE_HOME"   # Node 24 headers for native rebuilds
     unset npm_config_ignore_scripts || true
-    log "installing n8n $N8N_VERSION into $N8N_PREFIX (first run takes ~4 minutes) …"
+    log "installing n8n $N8N_VERSION into $N8N_PREFIX (first run takes ~5 minutes) …"
     rm -rf "$N8N_PREFIX"
     mkdir -p "$N8N_PREFIX"
     echo '{ "name": "sso-link-n8n", "private": true }' >"$N8N_PREFIX/package.json"
