@@ -1,0 +1,9 @@
+/** End-to-end: the packed package in a real n8n (CLI) against the sandbox. `npm run test:e2e`. */
+const base = require('./jest.config');
+
+module.exports = {
+	...base,
+	testMatch: ['**/*.e2e.test.ts'],
+	testTimeout: 120000,
+	testPathIgnorePatterns: ['/node_modules/'],
+};
