@@ -251,6 +251,24 @@ export interface NodeRun {
 
 export const NODE_NAME = 'Node Under Test';
 
+function nodeUnderTest(
+	type: string,
+	parameters: INodeParameters,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): INode {
+	return {
+		id: 'node-under-test',
+		name: NODE_NAME,
+		type: `${PACKAGE_NAME}.${type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: Object.fromEntries(
+			Object.keys(credentials).map((credentialType) => [credentialType, { id: `cred-${credentialType}`, name: `Test ${credentialType}` }]),
+		),
+	};
+}
+
 /**
  * Executes one node of this package in a real n8n execution. The input items
  * are fed to it as a previous node's output would be.
@@ -265,18 +283,8 @@ export function startNode(options: RunNodeOptions): { done: Promise<NodeRun>; ca
 	const done = (async () => {
 		const { nodeTypes, credentialTypes } = await loadPackage();
 		const credentialsHelper = new TestCredentialsHelper(credentialTypes, structuredClone(options.credentials));
-		const node: INode = {
-			id: 'node-under-test',
-			name: NODE_NAME,
-			type: `${PACKAGE_NAME}.${options.type}`,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: options.parameters,
-			credentials: Object.fromEntries(
-				Object.keys(options.credentials).map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }]),
-			),
-			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-		};
+		const node = nodeUnderTest(options.type, options.parameters, options.credentials);
+		if (options.continueOnFail) node.onError = 'continueRegularOutput';
 		const workflow = new Workflow({
 			id: 'test-workflow',
 			name: 'test',
@@ -334,17 +342,7 @@ export async function listSearch(options: {
 	const { nodeTypes, credentialTypes } = await loadPackage();
 	const credentialsHelper = new TestCredentialsHelper(credentialTypes, structuredClone(options.credentials));
 	const nodeTypesRegistry = new PackageNodeTypes(nodeTypes);
-	const node: INode = {
-		id: 'node-under-test',
-		name: NODE_NAME,
-		type: `${PACKAGE_NAME}.${options.type}`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: options.parameters,
-		credentials: Object.fromEntries(
-			Object.keys(options.credentials).map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }]),
-		),
-	};
+	const node = nodeUnderTest(options.type, options.parameters, options.credentials);
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesRegistry });
 	const context = new LoadOptionsContext(
 		workflow,
