@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import path from 'node:path';
 
 import { HostUpSandbox } from './hostup';
+import { InstallatronSandbox } from './installatron';
+import { MailUpSandbox } from './mailup';
+import { WisecpSandbox } from './wisecp';
 import type {
 	FaultSpec,
 	LoggedRequest,
@@ -18,6 +24,8 @@ export interface SandboxOptions {
 	host?: string;
 	/** Latency added to every provider answer, in ms. */
 	latencyMs?: number;
+	/** Port of the HTTPS listener (self-signed certificate, test/sandbox/tls); 0 picks a free one. */
+	httpsPort?: number;
 }
 
 interface ActiveFault extends FaultSpec {
@@ -33,7 +41,13 @@ interface ActiveFault extends FaultSpec {
 export class Sandbox {
 	readonly hostup = new HostUpSandbox();
 
-	readonly providers: ProviderSandbox[] = [this.hostup];
+	readonly installatron = new InstallatronSandbox();
+
+	readonly mailup = new MailUpSandbox();
+
+	readonly wisecp = new WisecpSandbox();
+
+	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp];
 
 	readonly requests: LoggedRequest[] = [];
 
@@ -47,35 +61,51 @@ export class Sandbox {
 
 	private constructor(
 		private readonly server: Server,
+		private readonly httpsServer: Server,
 		options: SandboxOptions,
 	) {
 		this.latencyMs = options.latencyMs ?? 0;
 	}
 
+	/** Starts the HTTP listener and, beside it, an HTTPS one with a self-signed certificate. */
 	static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+		const tls = path.join(__dirname, 'tls');
 		const server = createServer();
-		const sandbox = new Sandbox(server, options);
-		server.on('request', (req, res) => void sandbox.onRequest(req, res));
-		server.on('connection', (socket) => {
-			sandbox.sockets.add(socket);
-			socket.on('close', () => sandbox.sockets.delete(socket));
+		const httpsServer = createHttpsServer({
+			key: readFileSync(path.join(tls, 'sandbox-key.pem')),
+			cert: readFileSync(path.join(tls, 'sandbox-cert.pem')),
 		});
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-		});
+		const sandbox = new Sandbox(server, httpsServer, options);
+		const host = options.host ?? '127.0.0.1';
+		for (const [listener, port] of [
+			[server, options.port ?? 0],
+			[httpsServer, options.httpsPort ?? 0],
+		] as const) {
+			listener.on('request', (req, res) => void sandbox.onRequest(req, res));
+			listener.on(listener === server ? 'connection' : 'secureConnection', (socket: Socket) => {
+				sandbox.sockets.add(socket);
+				socket.on('close', () => sandbox.sockets.delete(socket));
+			});
+			await new Promise<void>((resolve, reject) => {
+				listener.once('error', reject);
+				listener.listen(port, host, resolve);
+			});
+		}
 		return sandbox;
 	}
 
 	get origin(): string {
-		const address = this.server.address();
-		if (!address || typeof address === 'string') throw new Error('sandbox is not listening');
-		return `http://127.0.0.1:${address.port}`;
+		return `http://127.0.0.1:${portOf(this.server)}`;
+	}
+
+	/** The HTTPS listener's origin; its certificate is self-signed. */
+	get httpsOrigin(): string {
+		return `https://127.0.0.1:${portOf(this.httpsServer)}`;
 	}
 
 	/** The base URL a credential uses for a provider, e.g. `http://127.0.0.1:1234/hostup`. */
-	baseUrl(prefix: string): string {
-		return `${this.origin}/${prefix}`;
+	baseUrl(prefix: string, options: { https?: boolean } = {}): string {
+		return `${options.https ? this.httpsOrigin : this.origin}/${prefix}`;
 	}
 
 	fault(spec: FaultSpec): void {
@@ -97,12 +127,14 @@ export class Sandbox {
 
 	async close(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		await Promise.all(
+			[this.server, this.httpsServer].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
+		);
 	}
 
-	private makeContext(): SandboxContext {
+	private makeContext(secure: boolean): SandboxContext {
 		return {
-			origin: this.origin,
+			origin: secure ? this.httpsOrigin : this.origin,
 			issueLoginToken: (prefix, landing) => {
 				const token = randomBytes(24).toString('base64url');
 				this.loginTokens.set(token, { prefix, landing });
@@ -163,7 +195,7 @@ export class Sandbox {
 		};
 		let response: SandboxResponse;
 		try {
-			response = await provider.handle(request, this.makeContext());
+			response = await provider.handle(request, this.makeContext('encrypted' in req.socket));
 		} catch (error) {
 			response = provider.errorBody(500, 'internal_error', `sandbox bug: ${(error as Error).message}`);
 		}
@@ -261,6 +293,12 @@ export class Sandbox {
 			send(res, { status: 404, body: { error: 'unknown sandbox control' } });
 		}
 	}
+}
+
+function portOf(server: Server): number {
+	const address = server.address();
+	if (!address || typeof address === 'string') throw new Error('sandbox is not listening');
+	return address.port;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
