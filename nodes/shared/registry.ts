@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { hostUp } from '../providers/hostUp';
+import { installatron } from '../providers/installatron';
 import type { ListSearchMethod, ProviderModule, SsoTarget } from './provider';
 import type { SsoLink } from './schemas';
 import { normalizeSsoLink } from './schemas';
@@ -12,6 +13,7 @@ import { normalizeSsoLink } from './schemas';
  */
 export const PROVIDERS = {
 	hostUp,
+	installatron,
 } as const satisfies Record<string, ProviderModule>;
 
 export const SSO_TARGETS: readonly SsoTarget[] = Object.values(PROVIDERS).flatMap(

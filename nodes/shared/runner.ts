@@ -39,6 +39,29 @@ export async function runForEachItem(
 	return [output];
 }
 
+/** Operations of a node by resource, then operation name. */
+export type OperationTable = Record<string, Record<string, ItemOperation>>;
+
+/**
+ * Picks the operation the node's `resource` and `operation` parameters name
+ * and runs it for every item. An unknown pair throws: nothing falls back.
+ */
+export async function routeToOperation(
+	ctx: IExecuteFunctions,
+	operations: OperationTable,
+): Promise<INodeExecutionData[][]> {
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+		);
+	}
+	return await runForEachItem(ctx, execute);
+}
+
 /** The continueOnFail item of CONTRACT.md. */
 export function failedItemJson(error: unknown): IDataObject {
 	const context = getProviderErrorContext(error);

@@ -89,13 +89,16 @@ export function isSecretFieldName(name: string): boolean {
 	return SECRET_FIELD.test(name.replace(/[^a-z0-9]+$/i, ''));
 }
 
-/** A deep copy of a listed resource without any field whose name says it holds a secret. */
-export function withoutSecretFields<T>(value: T): T {
-	if (Array.isArray(value)) return value.map((entry) => withoutSecretFields(entry)) as T;
+/**
+ * A deep copy of a listed resource without any field whose name says it holds a
+ * secret, nor any field `alsoOmit` matches (a provider's own sensitive fields).
+ */
+export function withoutSecretFields<T>(value: T, alsoOmit?: RegExp): T {
+	if (Array.isArray(value)) return value.map((entry) => withoutSecretFields(entry, alsoOmit)) as T;
 	if (value !== null && typeof value === 'object') {
 		const copy: Record<string, unknown> = {};
 		for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-			if (!isSecretFieldName(key)) copy[key] = withoutSecretFields(entry);
+			if (!isSecretFieldName(key) && !alsoOmit?.test(key)) copy[key] = withoutSecretFields(entry, alsoOmit);
 		}
 		return copy as T;
 	}

@@ -370,7 +370,11 @@ export async function testCredential(
 	if (!request) throw new Error(`${type} has no test request`);
 	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { [type]: data });
 	const nodeTypesRegistry = new PackageNodeTypes(nodeTypes);
-	const anyNode = Object.keys(nodeTypes)[0];
+	// n8n tests a credential in the context of a node that uses it.
+	const anyNode = Object.keys(nodeTypes).find((name) =>
+		nodeTypesRegistry.getByNameAndVersion(name).description.credentials?.some((entry) => entry.name === type),
+	);
+	if (!anyNode) throw new Error(`No node of this package uses ${type}`);
 	const node: INode = {
 		id: 'credential-test',
 		name: 'Credential Test',
@@ -392,6 +396,7 @@ export async function testCredential(
 		url: `${resolve(request.baseURL ?? '') as string}${resolve(request.url ?? '') as string}`,
 		qs: request.qs,
 		headers: request.headers,
+		skipSslCertificateValidation: resolve(request.skipSslCertificateValidation) === true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	})) as { statusCode: number };

@@ -1,0 +1,147 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { z } from 'zod';
+
+import type { ProviderFailure } from '../../shared/errors';
+import { TRANSPORT_CODES } from '../../shared/errors';
+import type { IdFormat } from '../../shared/locators';
+import type { ProviderApi, RawResponse } from '../../shared/provider';
+
+/** Installatron Server API (PROVIDERS.md, provider-docs/installatron-install-login.txt). */
+
+/**
+ * Install ids are 25 letters and digits in Installatron's examples; the exact
+ * alphabet is not documented, so this accepts any id that is safe in a path.
+ */
+export const INSTALL_ID: IdFormat = {
+	pattern: '^[A-Za-z0-9_-]{1,64}$',
+	example: '1234567890abcdefghij12345',
+};
+
+/**
+ * Paging with `offset`/`limit` and the `q`/`user` filters come from client
+ * libraries, not Installatron's docs (unconfirmed); the default page is 50.
+ */
+export const INSTALLS_PAGE_SIZE = 50;
+
+/** The applications Installatron can log into (its docs); the installer ids are matched by prefix. */
+export const SSO_APPLICATIONS: ReadonlyArray<{ installer: string; name: string }> = [
+	{ installer: 'wordpress', name: 'WordPress' },
+	{ installer: 'joomla', name: 'Joomla!' },
+	{ installer: 'classicpress', name: 'ClassicPress' },
+	{ installer: 'modx', name: 'Modx' },
+];
+
+export function supportsSso(installer: string): boolean {
+	const id = installer.toLowerCase();
+	return SSO_APPLICATIONS.some((application) => id.startsWith(application.installer));
+}
+
+/** Database fields (`db-host`, `db-user`, `db-pass`, …) never leave the node. */
+export const DATABASE_FIELD = /^db[-_]/i;
+
+export const paths = {
+	installs: '/installs',
+	install: (installId: string) => `/installs/${encodeURIComponent(installId)}`,
+	login: (installId: string) => `/installs/${encodeURIComponent(installId)}/login`,
+};
+
+const install = z
+	.object({
+		id: z.string(),
+		installer: z.string().nullish(),
+		title: z.string().nullish(),
+		url: z.string().nullish(),
+		owner: z.string().nullish(),
+	})
+	.passthrough();
+export type Install = z.infer<typeof install>;
+
+export const installsSchema = z.object({
+	data: z.array(install),
+	total_count: z.coerce.number().optional(),
+});
+
+export const installSchema = z.object({ data: install });
+
+/** `data` is the URL of a one-time SSO script to send the browser to. */
+export const loginSchema = z.object({ data: z.string().url() });
+
+const errorSchema = z
+	.object({
+		result: z.boolean().optional(),
+		errcode: z.string().nullish(),
+		errfield: z.string().nullish(),
+		message: z.string().nullish(),
+	})
+	.passthrough();
+
+/** What each documented errcode means, said for an n8n user, with what to do. */
+const ERRCODES: Record<string, { message: string; hint?: string }> = {
+	invalid_api_key: {
+		message: 'The Installatron Server API key is invalid',
+		hint: 'Check the API key in the credential: the key= or key2= value of /usr/local/installatron/etc/settings.ini.',
+	},
+	invalid_argument_user: {
+		message: 'The user given is not allowed to access this install',
+		hint: 'Check the "User" option, or leave it empty to act as the install\'s owner.',
+	},
+	install_not_found: {
+		message: 'The install was not found, or it is owned by a user without access to it',
+		hint: 'Pick the install from the list to be sure it exists.',
+	},
+	failed_website_vhost: {
+		message: "The hosting account does not manage the install's domain",
+		hint: "The domain is not in the account's vhosts list.",
+	},
+	failed_filesystem_host: { message: "Installatron could not reach the install's remote host" },
+	failed_filesystem_login: { message: "The install's SFTP/FTP server rejected Installatron's login" },
+	failed_filesystem_ondemand: { message: "The install's path is invalid" },
+	failed_filesystem_permission: { message: "Installatron lacks permission to the install's path" },
+	failed_filesystem_quota: { message: "The account's disk space or files (inodes) quota is exceeded" },
+};
+
+/** Errcodes Installatron documents: anything else on a login may mean "no SSO for this application". */
+export function isDocumentedErrcode(code: string): boolean {
+	return code in ERRCODES;
+}
+
+/**
+ * Installatron answers `{ status, result, errcode, errfield, message }`; a
+ * `result: false` is a failure even with HTTP 200. `message` "is not to be
+ * relied on" (its docs), so the errcode decides and the message only adds.
+ */
+export function parseInstallatronFailure(response: RawResponse): ProviderFailure | undefined {
+	const parsed = errorSchema.safeParse(response.json);
+	const body = parsed.success ? parsed.data : undefined;
+	const ok = response.status >= 200 && response.status < 300 && body?.result !== false;
+	if (ok) return undefined;
+	const code = body?.errcode || TRANSPORT_CODES.http(response.status);
+	const known = ERRCODES[code];
+	const providerMessage = body?.message?.trim();
+	const message =
+		known?.message ??
+		(providerMessage ||
+			`Installatron answered HTTP ${response.status}${response.json === undefined ? ' with a body that is not JSON' : ''}`);
+	return {
+		provider: 'installatron',
+		code,
+		httpCode: response.status,
+		message,
+		description: [
+			known && providerMessage ? `Installatron said: ${providerMessage}` : undefined,
+			body?.errfield ? `Field: ${body.errfield}` : undefined,
+			known?.hint,
+		]
+			.filter(Boolean)
+			.join('\n'),
+	};
+}
+
+export const installatronApi: ProviderApi = {
+	id: 'installatron',
+	credentialType: 'installatronApi',
+	baseUrl: (credentials: ICredentialDataDecryptedObject) => String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
+	secretFields: ['apiKey'],
+	skipSslCertificateValidation: (credentials) => credentials.allowUnauthorizedCerts === true,
+	parseFailure: parseInstallatronFailure,
+};

@@ -1,0 +1,225 @@
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getProviderErrorContext, invalidParameterError, toNodeApiError } from '../../shared/errors';
+import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
+import { collectPages } from '../../shared/pagination';
+import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/provider';
+import type { MintedLink } from '../../shared/schemas';
+import { withoutSecretFields } from '../../shared/schemas';
+import { apiRequest } from '../../shared/transport';
+import {
+	DATABASE_FIELD,
+	INSTALLS_PAGE_SIZE,
+	INSTALL_ID,
+	SSO_APPLICATIONS,
+	installSchema,
+	installatronApi,
+	installsSchema,
+	isDocumentedErrcode,
+	loginSchema,
+	paths,
+	supportsSso,
+} from './api';
+import type { Install } from './api';
+
+export const installIdParameter = {
+	name: 'installId',
+	displayName: 'Install',
+	idFormat: INSTALL_ID,
+} as const;
+
+export const installIdProperty = resourceLocatorProperty({
+	...installIdParameter,
+	description: 'The installed application',
+	searchListMethod: 'searchInstallatronInstalls',
+	resourceName: 'install',
+});
+
+/** `options` of createSsoLink, shared with the SSO Link node. */
+export const loginOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Redirect URL',
+			name: 'redirectUrl',
+			type: 'string',
+			default: '',
+			placeholder: '/wp-admin/plugins.php',
+			description:
+				"Where the login lands: a path relative to the application's URL or a full URL. Empty opens the application's admin.",
+		},
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			description: "The Installatron Server user to act for. Empty acts as the install's owner.",
+		},
+	],
+};
+
+/** Listing output never carries database fields (`db-pass` is the database password). */
+function safeInstall(entry: Install): IDataObject {
+	return withoutSecretFields(entry, DATABASE_FIELD) as IDataObject;
+}
+
+async function fetchInstallsPage(
+	ctx: RequestContext,
+	offset: number,
+	limit: number,
+	filters: { search?: string; user?: string },
+	itemIndex = 0,
+) {
+	const page = await apiRequest(ctx, installatronApi, {
+		method: 'GET',
+		path: paths.installs,
+		qs: {
+			offset,
+			limit,
+			...(filters.search ? { q: filters.search } : {}),
+			...(filters.user ? { user: filters.user } : {}),
+		},
+		schema: installsSchema,
+		itemIndex,
+	});
+	const seen = offset + page.data.length;
+	// A server that ignores offset/limit answers everything at once: stop then,
+	// rather than asking for the same installs again.
+	const more =
+		page.data.length === limit && (page.total_count === undefined || seen < page.total_count);
+	return { items: page.data, next: more ? seen : undefined };
+}
+
+export async function listInstalls(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	wanted: number | undefined,
+): Promise<IDataObject[]> {
+	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as { search?: string; user?: string };
+	const installs = await collectPages<Install, number>(
+		(offset, pageSize) => fetchInstallsPage(ctx, offset ?? 0, pageSize, filters, itemIndex),
+		wanted,
+		INSTALLS_PAGE_SIZE,
+	);
+	return installs.map(safeInstall);
+}
+
+async function fetchInstall(ctx: RequestContext, installId: string, itemIndex = 0): Promise<Install> {
+	const { data } = await apiRequest(ctx, installatronApi, {
+		method: 'GET',
+		path: paths.install(installId),
+		schema: installSchema,
+		itemIndex,
+	});
+	return data;
+}
+
+export async function getInstall(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const installId = getValidatedId(ctx, installIdParameter, itemIndex, 'installatron');
+	return safeInstall(await fetchInstall(ctx, installId, itemIndex));
+}
+
+function readLoginOptions(ctx: IExecuteFunctions, itemIndex: number): { url?: string; user?: string } {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as { redirectUrl?: unknown; user?: unknown };
+	const url = typeof options.redirectUrl === 'string' ? options.redirectUrl.trim() : '';
+	const user = typeof options.user === 'string' ? options.user.trim() : '';
+	// Relative ("/wp-admin", "controllers/…") or absolute http(s); nothing that
+	// a browser would run or that could smuggle a second parameter.
+	if (url && (/[\s<>"]/.test(url) || (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^https?:\/\//i.test(url)))) {
+		throw invalidParameterError(ctx.getNode(), 'Redirect URL', 'use a path such as /wp-admin or an http(s) URL', itemIndex, 'installatron');
+	}
+	return { ...(url ? { url } : {}), ...(user ? { user } : {}) };
+}
+
+async function mintApplicationAdminLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
+	const installId = getValidatedId(this, installIdParameter, itemIndex, 'installatron');
+	const body = readLoginOptions(this, itemIndex);
+	try {
+		const { data } = await apiRequest(this, installatronApi, {
+			method: 'POST',
+			path: paths.login(installId),
+			body,
+			schema: loginSchema,
+			itemIndex,
+		});
+		// Installatron does not document the SSO script's lifetime or reuse.
+		return { url: data, resourceId: installId, expiresAt: null, singleUse: null };
+	} catch (error) {
+		throw await explainUnsupportedApplication(this, installId, itemIndex, error);
+	}
+}
+
+/**
+ * Installatron does not document how a login for an application without SSO
+ * fails. When a login fails with an errcode it does not document, look at the
+ * install: if its application has no SSO, say that instead.
+ */
+async function explainUnsupportedApplication(
+	ctx: IExecuteFunctions,
+	installId: string,
+	itemIndex: number,
+	error: unknown,
+): Promise<unknown> {
+	const context = getProviderErrorContext(error);
+	const httpCode = Number((error as { httpCode?: string | null }).httpCode);
+	// Only a refusal of the request itself can mean "no SSO here": not a
+	// documented errcode, not auth, not found, rate limits, 5xx or no answer.
+	const refused = httpCode >= 200 && httpCode < 500 && ![401, 403, 404, 429].includes(httpCode);
+	if (!context || !refused || isDocumentedErrcode(context.providerCode)) return error;
+	let install: Install;
+	try {
+		install = await fetchInstall(ctx, installId, itemIndex);
+	} catch {
+		return error;
+	}
+	if (!install.installer || supportsSso(install.installer)) return error;
+	return toNodeApiError(
+		ctx.getNode(),
+		{
+			provider: 'installatron',
+			code: 'sso_unsupported',
+			httpCode,
+			message: `"${install.title ?? installId}" is a ${install.installer} install, which Installatron cannot log into`,
+			description: `Installatron offers single sign-on only for ${SSO_APPLICATIONS.map((application) => application.name).join(', ')}.`,
+		},
+		[],
+		itemIndex,
+	);
+}
+
+function installLabel(entry: Install): string {
+	const title = entry.title || entry.id;
+	const where = entry.url ? ` — ${entry.url}` : '';
+	const what = entry.installer ? ` (${entry.installer}${entry.installer && !supportsSso(entry.installer) ? ', no SSO' : ''})` : '';
+	return `${title}${where}${what}`;
+}
+
+export const installatron: ProviderModule = {
+	api: installatronApi,
+	listSearch: {
+		async searchInstallatronInstalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			const offset = paginationToken ? Number(paginationToken) : 0;
+			const page = await fetchInstallsPage(this, offset, INSTALLS_PAGE_SIZE, { search: filter });
+			return {
+				results: page.items.map((entry) => ({ name: installLabel(entry), value: entry.id, url: entry.url ?? undefined })),
+				paginationToken: page.next === undefined ? undefined : String(page.next),
+			};
+		},
+	},
+	ssoTargets: [
+		{
+			value: 'installatron',
+			displayName: 'Installatron — Application Admin',
+			description: "A one-time login to an installed application's admin (WordPress, Joomla!, ClassicPress, Modx)",
+			provider: 'installatron',
+			target: 'applicationAdmin',
+			credentialType: installatronApi.credentialType,
+			properties: [installIdProperty, loginOptionsProperty],
+			mint: mintApplicationAdminLink,
+		},
+	] satisfies SsoTarget[],
+};
