@@ -1,0 +1,136 @@
+/**
+ * The packed package in a real n8n (the CLI), against the sandbox: every node
+ * loads, mints links and reports errors as a user sees them.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { openLink } from '../helpers/assertions';
+import { ssoLinkSchema } from '../../nodes/shared/schemas';
+import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
+import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
+import { Sandbox } from '../sandbox/server';
+import { N8nInstance, manualWorkflow, packPackage } from './n8n-cli';
+import type { ExecutionResult } from './n8n-cli';
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+
+const hostUpCredential = { hostUpApi: { id: 'hostUpSandbox01', name: 'HostUp sandbox' } };
+const installatronCredential = { installatronApi: { id: 'installatronSbx1', name: 'Installatron sandbox' } };
+
+function outputOf(result: ExecutionResult, node: string) {
+	return (result.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+}
+
+beforeAll(async () => {
+	sandbox = await Sandbox.start();
+	n8n = await N8nInstance.create();
+	await n8n.installPackage(await packPackage(await mkdtemp(path.join(tmpdir(), 'sso-link-pack-'))));
+	await n8n.importCredentials([
+		{ id: 'hostUpSandbox01', name: 'HostUp sandbox', type: 'hostUpApi', data: { apiKey: HOSTUP_KEYS.full, baseUrl: sandbox.baseUrl('hostup') } },
+		{
+			id: 'installatronSbx1',
+			name: 'Installatron sandbox',
+			type: 'installatronApi',
+			// The self-signed HTTPS listener, as many Installatron servers are.
+			data: { apiKey: INSTALLATRON_KEYS.valid, baseUrl: sandbox.baseUrl('installatron', { https: true }), allowUnauthorizedCerts: true },
+		},
+	]);
+	await n8n.importWorkflows([
+		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
+			{
+				name: 'HostUp',
+				type: 'n8n-nodes-sso-link.hostUp',
+				credentials: hostUpCredential,
+				parameters: {
+					resource: 'wordpressSite',
+					operation: 'createSsoLink',
+					accountId: { __rl: true, mode: 'list', value: hostUpAccountId(0) },
+					siteId: { __rl: true, mode: 'id', value: hostUpSiteId(0, 0) },
+				},
+			},
+		]),
+		manualWorkflow('e2eHostUpAccounts', 'HostUp accounts', [
+			{ name: 'HostUp', type: 'n8n-nodes-sso-link.hostUp', credentials: hostUpCredential, parameters: { resource: 'account', operation: 'getMany', returnAll: true } },
+		]),
+		manualWorkflow('e2eHostUpNotFound', 'HostUp continue on fail', [
+			{
+				name: 'HostUp',
+				type: 'n8n-nodes-sso-link.hostUp',
+				credentials: hostUpCredential,
+				onError: 'continueRegularOutput',
+				parameters: { resource: 'account', operation: 'createSsoLink', accountId: { __rl: true, mode: 'id', value: 'acct_unknown' } },
+			},
+		]),
+		manualWorkflow('e2eInstallatronLogin', 'Installatron admin login', [
+			{
+				name: 'Installatron',
+				type: 'n8n-nodes-sso-link.installatron',
+				credentials: installatronCredential,
+				parameters: {
+					resource: 'install',
+					operation: 'createSsoLink',
+					installId: { __rl: true, mode: 'id', value: INSTALLATRON_INSTALLS.wordpress },
+					options: { redirectUrl: '/wp-admin/plugins.php' },
+				},
+			},
+		]),
+		manualWorkflow('e2eInstallatronList', 'Installatron installs', [
+			{ name: 'Installatron', type: 'n8n-nodes-sso-link.installatron', credentials: installatronCredential, parameters: { resource: 'install', operation: 'getMany', returnAll: true } },
+		]),
+	]);
+}, 15 * 60_000);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+beforeEach(() => sandbox.reset());
+
+describe('HostUp', () => {
+	it('mints a wp-admin link with the contract output', async () => {
+		const result = await n8n.execute('e2eHostUpWpLink');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'HostUp');
+		expect(items).toHaveLength(1);
+		const link = ssoLinkSchema.parse(items[0]);
+		expect(link).toMatchObject({ provider: 'hostup', target: 'wordpressAdmin', resourceId: hostUpSiteId(0, 0), singleUse: true });
+		expect(await openLink(link.url)).toBe(200);
+	});
+
+	it('lists accounts', async () => {
+		const result = await n8n.execute('e2eHostUpAccounts');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'HostUp')).toHaveLength(7);
+	});
+
+	it('continues on fail with the contract error item', async () => {
+		const result = await n8n.execute('e2eHostUpNotFound');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'HostUp')).toEqual([
+			{ error: 'Not found: The requested resource could not be found.', code: 'not_found', httpCode: 404, provider: 'hostup' },
+		]);
+	});
+});
+
+describe('Installatron', () => {
+	it('mints an application admin link over self-signed HTTPS', async () => {
+		const result = await n8n.execute('e2eInstallatronLogin');
+		expect(result.status).toBe('success');
+		const link = ssoLinkSchema.parse(outputOf(result, 'Installatron')[0]);
+		expect(link).toMatchObject({ provider: 'installatron', target: 'applicationAdmin', expiresAt: null, singleUse: null });
+		expect(sandbox.installatron.logins).toEqual([{ installId: INSTALLATRON_INSTALLS.wordpress, url: '/wp-admin/plugins.php' }]);
+	});
+
+	it('lists installs without database passwords', async () => {
+		const result = await n8n.execute('e2eInstallatronList');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'Installatron');
+		expect(items).toHaveLength(8);
+		const text = JSON.stringify(result);
+		for (const secret of INSTALLATRON_DB_PASSWORDS) expect(text).not.toContain(secret);
+	});
+});
