@@ -36,18 +36,23 @@ export interface Page<T, C> {
 
 /**
  * Fetches pages until `wanted` items are collected or the provider has no more,
- * asking each page for no more than is still needed.
+ * asking each page for no more than is still needed. APIs that number their
+ * pages (page N starts at N × size) need one size for every page:
+ * `constantPageSize`.
  */
 export async function collectPages<T, C>(
 	fetchPage: (cursor: C | undefined, pageSize: number) => Promise<Page<T, C>>,
 	wanted: number | undefined,
 	maxPageSize: number,
+	options: { constantPageSize?: boolean } = {},
 ): Promise<T[]> {
 	const collected: T[] = [];
+	const fixedSize = Math.min(maxPageSize, wanted ?? maxPageSize);
 	let cursor: C | undefined;
 	for (;;) {
 		const remaining = wanted === undefined ? maxPageSize : wanted - collected.length;
-		const page = await fetchPage(cursor, Math.min(maxPageSize, remaining));
+		const pageSize = options.constantPageSize ? fixedSize : Math.min(maxPageSize, remaining);
+		const page = await fetchPage(cursor, pageSize);
 		collected.push(...page.items);
 		if (wanted !== undefined && collected.length >= wanted) return collected.slice(0, wanted);
 		if (page.next === undefined || page.items.length === 0) return collected;

@@ -33,6 +33,16 @@ export interface ProviderApi {
 	secretFields: readonly string[];
 	/** Headers every request carries (besides auth, which the credential adds). */
 	headers?: Record<string, string>;
+	/**
+	 * The credential fetches an expirable token (`preAuthentication`): let a 401
+	 * reach n8n, which then fetches a new token once and repeats the call.
+	 */
+	renewsTokenOn401?: boolean;
+	/**
+	 * The provider's account of an error thrown before any API response, e.g.
+	 * by the credential's token request. Undefined: a network error.
+	 */
+	parseThrownError?(error: unknown): ProviderFailure | undefined;
 	/** Skip TLS verification (Installatron servers often have self-signed certificates). */
 	skipSslCertificateValidation?(credentials: ICredentialDataDecryptedObject): boolean;
 	/**

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { hostUp } from '../providers/hostUp';
 import { installatron } from '../providers/installatron';
+import { mailUp } from '../providers/mailUp';
 import type { ListSearchMethod, ProviderModule, SsoTarget } from './provider';
 import type { SsoLink } from './schemas';
 import { normalizeSsoLink } from './schemas';
@@ -14,6 +15,7 @@ import { normalizeSsoLink } from './schemas';
 export const PROVIDERS = {
 	hostUp,
 	installatron,
+	mailUp,
 } as const satisfies Record<string, ProviderModule>;
 
 export const SSO_TARGETS: readonly SsoTarget[] = Object.values(PROVIDERS).flatMap(

@@ -61,7 +61,7 @@ export async function apiRequest<T>(
 		json: request.body !== undefined,
 		encoding: 'text',
 		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
+		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
 		abortSignal: signal,
@@ -80,12 +80,20 @@ export async function apiRequest<T>(
 					itemIndex: request.itemIndex,
 				});
 			}
-			const code = networkErrorCode(error);
-			if (idempotent && canRetry && code && RETRYABLE_NETWORK_CODES.has(code)) {
-				await sleep(backoffMs(attempt), signal);
-				continue;
+			const thrownResponse = responseInError(error);
+			if (thrownResponse) {
+				// A status n8n let through as an error (a 401 after its one token renewal).
+				response = thrownResponse;
+			} else {
+				const providerFailure = api.parseThrownError?.(error);
+				if (providerFailure) throw fail(providerFailure);
+				const code = networkErrorCode(error);
+				if (idempotent && canRetry && code && RETRYABLE_NETWORK_CODES.has(code)) {
+					await sleep(backoffMs(attempt), signal);
+					continue;
+				}
+				throw fail(networkFailure(api, origin, code, policy));
 			}
-			throw fail(networkFailure(api, origin, code, policy));
 		}
 
 		const failure = api.parseFailure(response);
@@ -146,6 +154,27 @@ function toRawResponse(response: unknown): RawResponse {
 		}
 	}
 	return { status, headers, json, text };
+}
+
+/** The HTTP response carried by an error (its `response`, or one of its causes'), if any. */
+function responseInError(error: unknown): RawResponse | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { response, cause } = current as { response?: unknown; cause?: unknown };
+		if (response && typeof response === 'object') {
+			const { status, headers, data, body } = response as {
+				status?: unknown;
+				headers?: HeaderBag;
+				data?: unknown;
+				body?: unknown;
+			};
+			if (typeof status === 'number') {
+				return toRawResponse({ statusCode: status, headers: headers ?? {}, body: data ?? body });
+			}
+		}
+		current = cause;
+	}
+	return undefined;
 }
 
 function normalizeHeaders(headers: HeaderBag): HeaderBag {

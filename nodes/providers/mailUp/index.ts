@@ -1,0 +1,97 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { getProviderErrorContext, toNodeApiError } from '../../shared/errors';
+import { collectPages } from '../../shared/pagination';
+import type { ProviderModule, SsoTarget } from '../../shared/provider';
+import type { MintedLink } from '../../shared/schemas';
+import { withoutSecretFields } from '../../shared/schemas';
+import { apiRequest } from '../../shared/transport';
+import { LISTS_MAX_PAGE_SIZE, accountInfoSchema, listsPageSchema, mailUpApi, paths, ssoSchema } from './api';
+import type { MailUpList } from './api';
+
+export async function getAccount(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const info = await apiRequest(ctx, mailUpApi, {
+		method: 'GET',
+		path: paths.accountInfo,
+		schema: accountInfoSchema,
+		itemIndex,
+	});
+	return withoutSecretFields(info) as IDataObject;
+}
+
+export async function listLists(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	wanted: number | undefined,
+): Promise<IDataObject[]> {
+	const lists = await collectPages<MailUpList, number>(
+		async (pageNumber = 0, pageSize) => {
+			const page = await apiRequest(ctx, mailUpApi, {
+				method: 'GET',
+				path: paths.lists,
+				qs: { PageNumber: pageNumber, PageSize: pageSize },
+				schema: listsPageSchema,
+				itemIndex,
+			});
+			const seen = pageNumber * pageSize + page.Items.length;
+			const more =
+				page.Items.length === pageSize &&
+				(page.TotalElementsCount === undefined || seen < page.TotalElementsCount);
+			return { items: page.Items, next: more ? pageNumber + 1 : undefined };
+		},
+		wanted,
+		LISTS_MAX_PAGE_SIZE,
+		{ constantPageSize: true },
+	);
+	return lists.map((entry) => ({ id: String(entry.idList), ...(withoutSecretFields(entry) as IDataObject) }));
+}
+
+async function mintConsoleLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
+	try {
+		const sso = await apiRequest(this, mailUpApi, { method: 'POST', path: paths.sso, schema: ssoSchema, itemIndex });
+		// MailUp gives the lifetime (ExpiresIn, seconds) but not whether the link works twice.
+		return { url: sso.Link.href, resourceId: null, expiresInSeconds: sso.ExpiresIn, singleUse: null };
+	} catch (error) {
+		throw explainSsoNotEnabled(this, itemIndex, error);
+	}
+}
+
+/**
+ * Console SSO is a restricted MailUp feature: until MailUp enables it for the
+ * client ID, Console/Sso answers 403 ("…due to permission issue").
+ */
+function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: unknown): unknown {
+	const context = getProviderErrorContext(error);
+	if (context?.provider !== 'mailup' || (error as { httpCode?: string | null }).httpCode !== '403') return error;
+	return toNodeApiError(
+		ctx.getNode(),
+		{
+			provider: 'mailup',
+			code: 'sso_not_enabled',
+			httpCode: 403,
+			message: 'MailUp has not enabled single sign-on (console login links) for this client ID',
+			description:
+				'Console SSO is a restricted MailUp feature, off until MailUp turns it on. Ask MailUp support to enable "Console/Sso" for your application and give them the client ID from this credential. MailUp said: ' +
+				((error as Error).message || 'permission issue'),
+		},
+		[],
+		itemIndex,
+	);
+}
+
+export const mailUp: ProviderModule = {
+	api: mailUpApi,
+	listSearch: {},
+	ssoTargets: [
+		{
+			value: 'mailUp',
+			displayName: 'MailUp — Console',
+			description: 'A login to the MailUp console as the credential\'s user, valid for the time MailUp gives',
+			provider: 'mailup',
+			target: 'console',
+			credentialType: mailUpApi.credentialType,
+			properties: [],
+			mint: mintConsoleLink,
+		},
+	] satisfies SsoTarget[],
+};
