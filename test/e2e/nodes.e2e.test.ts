@@ -10,6 +10,7 @@ import { openLink } from '../helpers/assertions';
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
+import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { Sandbox } from '../sandbox/server';
 import { N8nInstance, manualWorkflow, packPackage } from './n8n-cli';
 import type { ExecutionResult } from './n8n-cli';
@@ -19,6 +20,7 @@ let n8n: N8nInstance;
 
 const hostUpCredential = { hostUpApi: { id: 'hostUpSandbox01', name: 'HostUp sandbox' } };
 const installatronCredential = { installatronApi: { id: 'installatronSbx1', name: 'Installatron sandbox' } };
+const mailUpCredential = { mailUpApi: { id: 'mailUpSandbox001', name: 'MailUp sandbox' } };
 
 function outputOf(result: ExecutionResult, node: string) {
 	return (result.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
@@ -37,6 +39,7 @@ beforeAll(async () => {
 			// The self-signed HTTPS listener, as many Installatron servers are.
 			data: { apiKey: INSTALLATRON_KEYS.valid, baseUrl: sandbox.baseUrl('installatron', { https: true }), allowUnauthorizedCerts: true },
 		},
+		{ id: 'mailUpSandbox001', name: 'MailUp sandbox', type: 'mailUpApi', data: { ...MAILUP_ACCOUNT, baseUrl: sandbox.baseUrl('mailup') } },
 	]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
@@ -76,6 +79,9 @@ beforeAll(async () => {
 					options: { redirectUrl: '/wp-admin/plugins.php' },
 				},
 			},
+		]),
+		manualWorkflow('e2eMailUpConsole', 'MailUp console link', [
+			{ name: 'MailUp', type: 'n8n-nodes-sso-link.mailUp', credentials: mailUpCredential, parameters: { resource: 'console', operation: 'createSsoLink' } },
 		]),
 		manualWorkflow('e2eInstallatronList', 'Installatron installs', [
 			{ name: 'Installatron', type: 'n8n-nodes-sso-link.installatron', credentials: installatronCredential, parameters: { resource: 'install', operation: 'getMany', returnAll: true } },
@@ -132,5 +138,26 @@ describe('Installatron', () => {
 		expect(items).toHaveLength(8);
 		const text = JSON.stringify(result);
 		for (const secret of INSTALLATRON_DB_PASSWORDS) expect(text).not.toContain(secret);
+	});
+});
+
+describe('MailUp', () => {
+	it('fetches a token, mints a console link, and n8n keeps the token for the next execution', async () => {
+		const first = await n8n.execute('e2eMailUpConsole');
+		expect(first.status).toBe('success');
+		const link = ssoLinkSchema.parse(outputOf(first, 'MailUp')[0]);
+		expect(link).toMatchObject({ provider: 'mailup', target: 'console', expiresInSeconds: 600 });
+		expect(await openLink(link.url)).toBe(200);
+		const second = await n8n.execute('e2eMailUpConsole');
+		expect(second.status).toBe('success');
+		expect(sandbox.mailup.tokenRequests).toEqual([{ grant: 'password' }]);
+	});
+
+	it('renews an expired stored token once and goes on', async () => {
+		// beforeEach reset the sandbox: the token n8n stored earlier is now unknown, answered with 401.
+		const result = await n8n.execute('e2eMailUpConsole');
+		expect(result.status).toBe('success');
+		expect(sandbox.mailup.tokenRequests).toEqual([{ grant: 'password' }]);
+		expect(sandbox.requestsTo('mailup').map((entry) => entry.status)).toEqual([401, 200, 200]);
 	});
 });
