@@ -97,6 +97,12 @@ export function toNodeApiError(
 	return error;
 }
 
+/** An error as n8n should see it: node errors as they are, anything else wrapped. */
+export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
+}
+
 /** Bad input, caught before any request is sent. Names the parameter. */
 export function invalidParameterError(
 	node: INode,

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { hostUp } from '../providers/hostUp';
 import { installatron } from '../providers/installatron';
 import { mailUp } from '../providers/mailUp';
+import { wisecp } from '../providers/wisecp';
 import type { ListSearchMethod, ProviderModule, SsoTarget } from './provider';
 import type { SsoLink } from './schemas';
 import { normalizeSsoLink } from './schemas';
@@ -16,6 +17,7 @@ export const PROVIDERS = {
 	hostUp,
 	installatron,
 	mailUp,
+	wisecp,
 } as const satisfies Record<string, ProviderModule>;
 
 export const SSO_TARGETS: readonly SsoTarget[] = Object.values(PROVIDERS).flatMap(

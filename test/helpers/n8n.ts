@@ -393,8 +393,11 @@ export async function testCredential(
 	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentialsHelper), 'parameters');
 	const response = (await context.helpers.httpRequestWithAuthentication.call(context, type, {
 		method: request.method ?? 'GET',
-		url: `${resolve(request.baseURL ?? '') as string}${resolve(request.url ?? '') as string}`,
+		// Joined as axios joins baseURL and url.
+		url: `${String(resolve(request.baseURL ?? '')).replace(/\/+$/, '')}/${String(resolve(request.url ?? '')).replace(/^\/+/, '')}`,
 		qs: request.qs,
+		body: request.body,
+		json: request.body !== undefined,
 		headers: request.headers,
 		skipSslCertificateValidation: resolve(request.skipSslCertificateValidation) === true,
 		returnFullResponse: true,

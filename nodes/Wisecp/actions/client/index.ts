@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as createSsoLink from './createSsoLink.operation';
+
+export { createSsoLink };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['client'] } },
+		options: [
+			{
+				name: 'Create SSO Link',
+				value: 'createSsoLink',
+				description: 'Create a one-time client-area login link (valid 60 seconds)',
+				action: 'Create a client area login link',
+			},
+		],
+		default: 'createSsoLink',
+	},
+	...createSsoLink.description,
+];

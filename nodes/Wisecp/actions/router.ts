@@ -1,0 +1,8 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { routeToOperation } from '../../shared/runner';
+import * as client from './client';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await routeToOperation(this, { client: { createSsoLink: client.createSsoLink.execute } });
+}
