@@ -12,6 +12,7 @@ import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { Sandbox } from '../sandbox/server';
+import { WISECP_KEYS } from '../sandbox/wisecp';
 import { N8nInstance, manualWorkflow, packPackage } from './n8n-cli';
 import type { ExecutionResult } from './n8n-cli';
 
@@ -21,6 +22,7 @@ let n8n: N8nInstance;
 const hostUpCredential = { hostUpApi: { id: 'hostUpSandbox01', name: 'HostUp sandbox' } };
 const installatronCredential = { installatronApi: { id: 'installatronSbx1', name: 'Installatron sandbox' } };
 const mailUpCredential = { mailUpApi: { id: 'mailUpSandbox001', name: 'MailUp sandbox' } };
+const wisecpCredential = { wisecpApi: { id: 'wisecpSandbox001', name: 'WISECP sandbox' } };
 
 function outputOf(result: ExecutionResult, node: string) {
 	return (result.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
@@ -40,6 +42,7 @@ beforeAll(async () => {
 			data: { apiKey: INSTALLATRON_KEYS.valid, baseUrl: sandbox.baseUrl('installatron', { https: true }), allowUnauthorizedCerts: true },
 		},
 		{ id: 'mailUpSandbox001', name: 'MailUp sandbox', type: 'mailUpApi', data: { ...MAILUP_ACCOUNT, baseUrl: sandbox.baseUrl('mailup') } },
+		{ id: 'wisecpSandbox001', name: 'WISECP sandbox', type: 'wisecpApi', data: { apiKey: WISECP_KEYS.full, apiUrl: `${sandbox.baseUrl('wisecp')}/api/` } },
 	]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
@@ -82,6 +85,20 @@ beforeAll(async () => {
 		]),
 		manualWorkflow('e2eMailUpConsole', 'MailUp console link', [
 			{ name: 'MailUp', type: 'n8n-nodes-sso-link.mailUp', credentials: mailUpCredential, parameters: { resource: 'console', operation: 'createSsoLink' } },
+		]),
+		manualWorkflow('e2eWisecpLink', 'WISECP client area link', [
+			{
+				name: 'WISECP',
+				type: 'n8n-nodes-sso-link.wisecp',
+				credentials: wisecpCredential,
+				parameters: {
+					resource: 'client',
+					operation: 'createSsoLink',
+					userId: { __rl: true, mode: 'id', value: '4' },
+					destination: 'order-steps',
+					destinationValues: 'hosting, 12',
+				},
+			},
 		]),
 		manualWorkflow('e2eInstallatronList', 'Installatron installs', [
 			{ name: 'Installatron', type: 'n8n-nodes-sso-link.installatron', credentials: installatronCredential, parameters: { resource: 'install', operation: 'getMany', returnAll: true } },
@@ -159,5 +176,16 @@ describe('MailUp', () => {
 		expect(result.status).toBe('success');
 		expect(sandbox.mailup.tokenRequests).toEqual([{ grant: 'password' }]);
 		expect(sandbox.requestsTo('mailup').map((entry) => entry.status)).toEqual([401, 200, 200]);
+	});
+});
+
+describe('WISECP', () => {
+	it('mints a 60-second client-area link with a destination and its values', async () => {
+		const result = await n8n.execute('e2eWisecpLink');
+		expect(result.status).toBe('success');
+		const link = ssoLinkSchema.parse(outputOf(result, 'WISECP')[0]);
+		expect(link).toMatchObject({ provider: 'wisecp', target: 'clientArea', resourceId: '4', expiresInSeconds: 60, singleUse: true });
+		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 4, destination: 'order-steps', destination_values: ['hosting', '12'] }]);
+		expect(await openLink(link.url)).toBe(200);
 	});
 });
