@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { custom } from '../providers/custom';
 import { hostUp } from '../providers/hostUp';
 import { installatron } from '../providers/installatron';
 import { mailUp } from '../providers/mailUp';
@@ -18,6 +19,7 @@ export const PROVIDERS = {
 	installatron,
 	mailUp,
 	wisecp,
+	custom,
 } as const satisfies Record<string, ProviderModule>;
 
 export const SSO_TARGETS: readonly SsoTarget[] = Object.values(PROVIDERS).flatMap(

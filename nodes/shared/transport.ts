@@ -21,6 +21,14 @@ export interface ApiRequest<T> {
 	path: string;
 	qs?: IDataObject;
 	body?: IDataObject;
+	/** How the body is sent: JSON (default) or form-encoded. */
+	bodyFormat?: 'json' | 'form';
+	/**
+	 * The request creates something (a login link). It is then repeated only
+	 * on 429, when the provider did not act, whatever its method. A POST always
+	 * counts as minting.
+	 */
+	mints?: boolean;
 	/** Parses the success body; the rest of the code sees only what it returns. */
 	schema: ZodType<T, ZodTypeDef, unknown>;
 	itemIndex?: number;
@@ -46,7 +54,8 @@ export async function apiRequest<T>(
 		.filter((value): value is string => typeof value === 'string');
 	const baseUrl = api.baseUrl(credentials);
 	const origin = safeOrigin(baseUrl);
-	const idempotent = request.method === 'GET';
+	const idempotent = request.method === 'GET' && !request.mints;
+	const form = request.body !== undefined && request.bodyFormat === 'form';
 	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 
 	const fail = (failure: ProviderFailure) =>
@@ -56,9 +65,13 @@ export async function apiRequest<T>(
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
 		qs: request.qs,
-		body: request.body,
-		headers: { Accept: 'application/json', ...api.headers },
-		json: request.body !== undefined,
+		body: form ? formEncode(request.body as IDataObject) : request.body,
+		headers: {
+			Accept: 'application/json',
+			...api.headers,
+			...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+		},
+		json: request.body !== undefined && !form,
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
@@ -127,6 +140,15 @@ export async function apiRequest<T>(
 		}
 		throw fail(failure);
 	}
+}
+
+function formEncode(body: IDataObject): string {
+	const form = new URLSearchParams();
+	for (const [key, value] of Object.entries(body)) {
+		if (value === undefined || value === null) continue;
+		form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+	}
+	return form.toString();
 }
 
 function toRawResponse(response: unknown): RawResponse {

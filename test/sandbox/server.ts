@@ -9,6 +9,7 @@ import path from 'node:path';
 import { HostUpSandbox } from './hostup';
 import { InstallatronSandbox } from './installatron';
 import { MailUpSandbox } from './mailup';
+import { CpanelSandbox, WhmcsSandbox } from './peers';
 import { WisecpSandbox } from './wisecp';
 import type {
 	FaultSpec,
@@ -47,7 +48,12 @@ export class Sandbox {
 
 	readonly wisecp = new WisecpSandbox();
 
-	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp];
+	/** Not providers of this package: SSO APIs for the SSO Link node's Custom provider. */
+	readonly whmcs = new WhmcsSandbox();
+
+	readonly cpanel = new CpanelSandbox();
+
+	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp, this.whmcs, this.cpanel];
 
 	readonly requests: LoggedRequest[] = [];
 

@@ -1,0 +1,42 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { loginLinkNotice } from '../shared/descriptions';
+import { LIST_SEARCH_METHODS, SSO_TARGETS, createSsoLink, getSsoTarget } from '../shared/registry';
+import { runForEachItem } from '../shared/runner';
+import { providerProperty, targetCredentials, targetProperties } from './description';
+
+/**
+ * One node for every provider, one output (CONTRACT.md). Everything
+ * provider-specific comes from the registry, so a provider added there
+ * appears here with no edit to this file.
+ */
+export class SsoLink implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'SSO Link',
+		name: 'ssoLink',
+		icon: { light: 'file:../../icons/ssoLink.svg', dark: 'file:../../icons/ssoLink.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["provider"]}}',
+		description: 'Create a one-time login link at any supported provider, with one output for all of them',
+		defaults: { name: 'SSO Link' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: targetCredentials(SSO_TARGETS),
+		properties: [providerProperty(SSO_TARGETS), loginLinkNotice, ...targetProperties(SSO_TARGETS)],
+	};
+
+	methods = { listSearch: LIST_SEARCH_METHODS };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const target = getSsoTarget(this.getNodeParameter('provider', 0) as string);
+		return await runForEachItem(this, async (itemIndex) => await createSsoLink(this, target, itemIndex));
+	}
+}

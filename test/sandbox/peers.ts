@@ -1,0 +1,86 @@
+import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
+
+/**
+ * Two SSO APIs this package has no node for, shaped as PROVIDERS.md's "peers"
+ * describe them, to test the SSO Link node's Custom provider:
+ *
+ * - WHMCS `CreateSsoToken` (`POST /includes/api.php`, form fields, answers
+ *   `{ result, access_token, redirect_url }` or `{ result: "error", message }`
+ *   with HTTP 200). The key arrives as the `accesskey` query parameter here.
+ * - cPanel/WHM `create_user_session` (`GET /json-api/create_user_session`,
+ *   `Authorization: whm user:TOKEN`, answers `{ metadata: { result, reason },
+ *   data: { url, session, expires } }`; a failure is `metadata.result: 0`).
+ */
+
+export const WHMCS_KEY = 'whmcs_sandbox_accesskey_0123456789';
+export const WHM_TOKEN = 'WHMSANDBOXTOKEN0123456789ABCDEF';
+
+export class WhmcsSandbox implements ProviderSandbox {
+	readonly prefix = 'whmcs';
+
+	calls: Array<Record<string, unknown>> = [];
+
+	reset(): void {
+		this.calls = [];
+	}
+
+	errorBody(status: number, _code: string, message: string): SandboxResponse {
+		return { status, body: { result: 'error', message } };
+	}
+
+	handle(request: SandboxRequest, context: SandboxContext): SandboxResponse {
+		if (request.method !== 'POST' || request.path !== '/includes/api.php') {
+			return { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' };
+		}
+		if (request.query.get('accesskey') !== WHMCS_KEY) {
+			return { status: 200, body: { result: 'error', message: 'Authentication Failed' } };
+		}
+		const form = (request.body ?? {}) as Record<string, string>;
+		this.calls.push(form);
+		if (form.action !== 'CreateSsoToken') return { status: 200, body: { result: 'error', message: 'Command Not Found' } };
+		if (!/^\d+$/.test(form.client_id ?? '') || Number(form.client_id) > 100) {
+			return { status: 200, body: { result: 'error', message: 'Client ID Not Found' } };
+		}
+		const token = context.issueLoginToken(this.prefix, `WHMCS client area of client ${form.client_id}`);
+		return {
+			status: 200,
+			body: { result: 'success', access_token: token, redirect_url: `${context.origin}/${this.prefix}/login/${token}` },
+		};
+	}
+}
+
+export class CpanelSandbox implements ProviderSandbox {
+	readonly prefix = 'cpanel';
+
+	reset(): void {}
+
+	errorBody(status: number, _code: string, message: string): SandboxResponse {
+		return { status, body: { metadata: { result: 0, reason: message } } };
+	}
+
+	handle(request: SandboxRequest, context: SandboxContext): SandboxResponse {
+		if (request.path !== '/json-api/create_user_session') {
+			return { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' };
+		}
+		if (request.headers.authorization !== `whm root:${WHM_TOKEN}`) {
+			return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'Access denied' };
+		}
+		const user = request.query.get('user') ?? '';
+		if (user !== 'bob' && user !== 'alice') {
+			return { status: 200, body: { metadata: { result: 0, reason: `The user “${user}” does not exist.`, version: 1 } } };
+		}
+		const token = context.issueLoginToken(this.prefix, `cPanel of ${user}`);
+		return {
+			status: 200,
+			body: {
+				metadata: { result: 1, reason: 'OK', version: 1, command: 'create_user_session' },
+				data: {
+					url: `${context.origin}/${this.prefix}/login/${token}`,
+					session: `${user}:${token}`,
+					expires: Math.floor(Date.now() / 1000) + 900,
+					service: request.query.get('service') ?? 'cpaneld',
+				},
+			},
+		};
+	}
+}

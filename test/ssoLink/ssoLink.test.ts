@@ -1,0 +1,251 @@
+/**
+ * The SSO Link node: every provider through one node, one output shape, run
+ * inside real n8n executions against the sandbox.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { byId, expectNoSecrets, expectSsoLink, openLink } from '../helpers/assertions';
+import { listSearch, loadPackage, runNode } from '../helpers/n8n';
+import type { NodeRun, RunNodeOptions } from '../helpers/n8n';
+import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
+import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
+import { MAILUP_ACCOUNT } from '../sandbox/mailup';
+import { WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
+import { Sandbox } from '../sandbox/server';
+import { WISECP_KEYS } from '../sandbox/wisecp';
+import { providerProperty, targetCredentials, targetProperties } from '../../nodes/SsoLink/description';
+import type { SsoTarget } from '../../nodes/shared/provider';
+import { SSO_TARGETS } from '../../nodes/shared/registry';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await Sandbox.start();
+});
+afterAll(async () => sandbox.close());
+beforeEach(() => sandbox.reset());
+
+function allCredentials() {
+	return {
+		hostUpApi: { apiKey: HOSTUP_KEYS.full, baseUrl: sandbox.baseUrl('hostup') },
+		installatronApi: { apiKey: INSTALLATRON_KEYS.valid, baseUrl: sandbox.baseUrl('installatron') },
+		mailUpApi: { ...MAILUP_ACCOUNT, baseUrl: sandbox.baseUrl('mailup') },
+		wisecpApi: { apiKey: WISECP_KEYS.full, apiUrl: `${sandbox.baseUrl('wisecp')}/api/` },
+	};
+}
+
+const whmcsCredential = () => ({
+	ssoLinkCustomApi: { baseUrl: sandbox.baseUrl('whmcs'), keyLocation: 'query', queryName: 'accesskey', apiKey: WHMCS_KEY },
+});
+const cpanelCredential = () => ({
+	ssoLinkCustomApi: { baseUrl: sandbox.baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
+});
+
+const whmcsParameters = (clientId: string | number = 12) => ({
+	provider: 'custom',
+	method: 'POST',
+	path: '/includes/api.php',
+	bodyFormat: 'form',
+	body: JSON.stringify({ action: 'CreateSsoToken', client_id: clientId, destination: 'clientarea:services', responsetype: 'json' }),
+	urlPath: 'redirect_url',
+	resourceId: String(clientId),
+	response: { successPath: 'result', successValue: 'success', errorMessagePath: 'message', singleUse: 'true' },
+});
+
+const cpanelParameters = (user = 'bob') => ({
+	provider: 'custom',
+	method: 'GET',
+	path: '/json-api/create_user_session',
+	query: JSON.stringify({ 'api.version': 1, user, service: 'cpaneld' }),
+	urlPath: 'data.url',
+	resourceId: user,
+	response: { successPath: 'metadata.result', successValue: '1', errorMessagePath: 'metadata.reason', expiresAtPath: 'data.expires' },
+});
+
+function ssoLink(parameters: Record<string, unknown>, extra: { credentials?: Record<string, Record<string, unknown>>; items?: Record<string, unknown>[]; continueOnFail?: boolean } = {}) {
+	return runNode({
+		type: 'ssoLink',
+		parameters: parameters as RunNodeOptions['parameters'],
+		credentials: (extra.credentials ?? allCredentials()) as RunNodeOptions['credentials'],
+		items: extra.items as RunNodeOptions['items'],
+		continueOnFail: extra.continueOnFail,
+	});
+}
+
+/** Each provider choice, its parameters under the provider node's names, and what the link must say. */
+const CHOICES: Array<[string, () => Record<string, unknown>, () => Record<string, Record<string, unknown>>, Record<string, unknown>]> = [
+	['hostUpWordPress', () => ({ accountId: byId(hostUpAccountId(0)), siteId: byId(hostUpSiteId(0, 0)) }), allCredentials, { provider: 'hostup', target: 'wordpressAdmin', resourceId: hostUpSiteId(0, 0) }],
+	['hostUpControlPanel', () => ({ accountId: byId(hostUpAccountId(0)) }), allCredentials, { provider: 'hostup', target: 'controlPanel', resourceId: hostUpAccountId(0) }],
+	['installatron', () => ({ installId: byId(INSTALLATRON_INSTALLS.wordpress), options: { redirectUrl: '/wp-admin' } }), allCredentials, { provider: 'installatron', target: 'applicationAdmin', singleUse: null }],
+	['mailUp', () => ({}), allCredentials, { provider: 'mailup', target: 'console', expiresInSeconds: 600 }],
+	['wisecp', () => ({ userId: byId('4'), destination: 'ac-ps-invoices' }), allCredentials, { provider: 'wisecp', target: 'clientArea', resourceId: '4', expiresInSeconds: 60, singleUse: true }],
+	['custom (WHMCS-shaped)', () => whmcsParameters(), whmcsCredential, { provider: 'custom', target: 'custom', resourceId: '12', singleUse: true, expiresAt: null }],
+	['custom (cPanel-shaped)', () => cpanelParameters(), cpanelCredential, { provider: 'custom', target: 'custom', resourceId: 'bob', singleUse: null }],
+];
+
+describe('every provider, one output', () => {
+	it.each(CHOICES)('%s', async (choice, parameters, credentials, expected) => {
+		const provider = choice.startsWith('custom') ? 'custom' : choice;
+		const run = await ssoLink({ provider, ...parameters() }, { credentials: credentials() });
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(1);
+		const link = expectSsoLink(run.items[0]);
+		expect(link).toMatchObject(expected);
+		expect(run.items[0].pairedItem).toEqual({ item: 0 });
+		expect(await openLink(link.url)).toBe(200);
+	});
+
+	it('outputs exactly what the provider node outputs, field for field', async () => {
+		const timeless = (run: NodeRun) => {
+			const { url: _url, createdAt: _createdAt, expiresAt: _expiresAt, ...rest } = run.items[0].json;
+			return rest;
+		};
+		const viaSsoLink = await ssoLink({ provider: 'wisecp', userId: byId('4'), destination: 'basket' });
+		const viaWisecp = await runNode({
+			type: 'wisecp',
+			parameters: { resource: 'client', operation: 'createSsoLink', userId: byId('4'), destination: 'basket' },
+			credentials: allCredentials(),
+		});
+		expect(timeless(viaSsoLink)).toEqual(timeless(viaWisecp));
+		expect(sandbox.wisecp.ssoRequests).toEqual([
+			{ user_id: 4, destination: 'basket' },
+			{ user_id: 4, destination: 'basket' },
+		]);
+	});
+
+	it('cPanel-shaped: reads an epoch expiry and derives the lifetime', async () => {
+		const run = await ssoLink(cpanelParameters(), { credentials: cpanelCredential() });
+		const link = expectSsoLink(run.items[0]);
+		expect(link.expiresInSeconds).toBeGreaterThan(890);
+		expect(link.expiresInSeconds).toBeLessThanOrEqual(900);
+		expect(link.expiresAt).toMatch(/Z$/);
+	});
+
+	it('WHMCS-shaped: sends a form body and the key as a query parameter', async () => {
+		await ssoLink(whmcsParameters(7), { credentials: whmcsCredential() });
+		expect(sandbox.whmcs.calls).toEqual([{ action: 'CreateSsoToken', client_id: '7', destination: 'clientarea:services', responsetype: 'json' }]);
+	});
+});
+
+describe('custom provider errors and retries', () => {
+	it("reads the provider's message when it reports failure with HTTP 200 (WHMCS)", async () => {
+		const run = await ssoLink(whmcsParameters(999), { credentials: whmcsCredential() });
+		expect(run.error?.message).toBe('Client ID Not Found');
+		expect(run.error?.httpCode).toBe('200');
+		expectNoSecrets(run, [WHMCS_KEY]);
+	});
+
+	it('reads it at a nested path (cPanel)', async () => {
+		const run = await ssoLink(cpanelParameters('mallory'), { credentials: cpanelCredential() });
+		expect(run.error?.message).toBe('The user “mallory” does not exist.');
+		expectNoSecrets(run, [WHM_TOKEN]);
+	});
+
+	it('a wrong key', async () => {
+		const run = await ssoLink(cpanelParameters(), { credentials: { ssoLinkCustomApi: { ...cpanelCredential().ssoLinkCustomApi, apiKey: 'whm root:WRONGTOKEN1234' } } });
+		expect(run.error?.message).toBe('The provider answered HTTP 403');
+		expectNoSecrets(run, ['WRONGTOKEN1234']);
+	});
+
+	it('retries a 429 as every provider does', async () => {
+		sandbox.fault({ provider: 'whmcs', times: 1, fault: { kind: 'rateLimit', retryAfter: '1' } });
+		const run = await ssoLink(whmcsParameters(), { credentials: whmcsCredential() });
+		expect(run.error).toBeUndefined();
+		expect(sandbox.requestsTo('whmcs').map((entry) => entry.status)).toEqual([429, 200]);
+	});
+
+	it('never repeats a minting GET on a 502 (cPanel mints with GET)', async () => {
+		sandbox.fault({ provider: 'cpanel', times: 1, fault: { kind: 'status', status: 502 } });
+		const run = await ssoLink(cpanelParameters(), { credentials: cpanelCredential() });
+		expect(run.error?.httpCode).toBe('502');
+		expect(sandbox.requestsTo('cpanel')).toHaveLength(1);
+	});
+
+	it('an answer without a URL at the Link Path says so', async () => {
+		const run = await ssoLink({ ...whmcsParameters(), urlPath: 'data.url' }, { credentials: whmcsCredential() });
+		expect(run.error?.message).toBe('The answer has no http(s) URL at "data.url"');
+	});
+
+	it('a Body that is not JSON is rejected before any request', async () => {
+		const run = await ssoLink({ ...whmcsParameters(), body: '{not json' }, { credentials: whmcsCredential() });
+		expect(run.error?.message).toBe('Invalid "Body": it is not valid JSON');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('pickers and continue on fail', () => {
+	it('offers the provider pickers under the same names', async () => {
+		const sites = await listSearch({
+			type: 'ssoLink',
+			method: 'searchHostUpWordPressSites',
+			parameters: { provider: 'hostUpWordPress', accountId: byId(hostUpAccountId(0)) },
+			credentials: allCredentials(),
+		});
+		expect(sites.results.map((entry) => entry.value)).toEqual([hostUpSiteId(0, 0), hostUpSiteId(0, 1)]);
+		const clients = await listSearch({ type: 'ssoLink', method: 'searchWisecpClients', parameters: { provider: 'wisecp' }, credentials: allCredentials(), filter: 'anna' });
+		expect(clients.results.length).toBeGreaterThan(0);
+	});
+
+	it('gives one paired item per input, failures in the contract shape', async () => {
+		const run = await ssoLink(
+			{ provider: 'hostUpControlPanel', accountId: byId('={{ $json.account }}') },
+			{ continueOnFail: true, items: [{ account: hostUpAccountId(0) }, { account: 'acct_unknown' }, { account: hostUpAccountId(1) }] },
+		);
+		expect(run.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expectSsoLink(run.items[0]);
+		expect(run.items[1].json).toEqual({ error: 'Not found: The requested resource could not be found.', code: 'not_found', httpCode: 404, provider: 'hostup' });
+		expectSsoLink(run.items[2]);
+	});
+});
+
+describe('generated from the registry', () => {
+	it('offers every provider CONTRACT.md names, and Custom', async () => {
+		const { nodeTypes } = await loadPackage();
+		const description = (nodeTypes.ssoLink as { description: { properties: INodeProperties[]; credentials: Array<{ name: string }> } }).description;
+		const provider = description.properties.find((property) => property.name === 'provider');
+		expect(provider?.options?.map((option) => (option as { value: string }).value)).toEqual([
+			'hostUpWordPress',
+			'hostUpControlPanel',
+			'installatron',
+			'mailUp',
+			'wisecp',
+			'custom',
+		]);
+		const names = new Set(description.properties.map((property) => property.name));
+		for (const name of ['accountId', 'siteId', 'installId', 'userId', 'destination', 'destinationValues', 'options']) {
+			expect(names.has(name)).toBe(true);
+		}
+		// HostUp's account picker is shared by both HostUp choices, once.
+		const accountIds = description.properties.filter((property) => property.name === 'accountId');
+		expect(accountIds).toHaveLength(1);
+		expect(accountIds[0].displayOptions?.show?.provider).toEqual(['hostUpWordPress', 'hostUpControlPanel']);
+		expect(description.credentials.map((credential) => credential.name)).toEqual([
+			'hostUpApi',
+			'installatronApi',
+			'mailUpApi',
+			'wisecpApi',
+			'ssoLinkCustomApi',
+		]);
+	});
+
+	it('a provider added to the registry appears with its parameters and credential, no edit needed', () => {
+		const extra: SsoTarget = {
+			value: 'acmePanel',
+			displayName: 'Acme Panel',
+			description: 'test',
+			provider: 'custom',
+			target: 'controlPanel',
+			credentialType: 'acmePanelApi',
+			properties: [{ displayName: 'Panel User', name: 'panelUser', type: 'string', default: '', displayOptions: { show: { mode: ['a'] } } }],
+			mint: async () => ({ url: 'https://x.example', resourceId: null, singleUse: null }),
+		};
+		const targets = [...SSO_TARGETS, extra];
+		expect(providerProperty(targets).options?.map((option) => (option as { value: string }).value)).toContain('acmePanel');
+		expect(targetProperties(targets).find((property) => property.name === 'panelUser')?.displayOptions).toEqual({
+			show: { mode: ['a'], provider: ['acmePanel'] },
+		});
+		expect(targetCredentials(targets).find((credential) => credential.name === 'acmePanelApi')?.displayOptions).toEqual({
+			show: { provider: ['acmePanel'] },
+		});
+	});
+});
