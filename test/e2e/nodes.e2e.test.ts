@@ -11,6 +11,7 @@ import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
+import { WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { N8nInstance, manualWorkflow, packPackage } from './n8n-cli';
@@ -23,6 +24,44 @@ const hostUpCredential = { hostUpApi: { id: 'hostUpSandbox01', name: 'HostUp san
 const installatronCredential = { installatronApi: { id: 'installatronSbx1', name: 'Installatron sandbox' } };
 const mailUpCredential = { mailUpApi: { id: 'mailUpSandbox001', name: 'MailUp sandbox' } };
 const wisecpCredential = { wisecpApi: { id: 'wisecpSandbox001', name: 'WISECP sandbox' } };
+
+const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** One SSO Link node per provider choice, chained: each mints one link. */
+const SSO_LINK_CHAIN = [
+	{ name: 'hostUpWordPress', credentials: hostUpCredential, parameters: { provider: 'hostUpWordPress', accountId: rl(hostUpAccountId(0)), siteId: rl(hostUpSiteId(0, 0)) } },
+	{ name: 'hostUpControlPanel', credentials: hostUpCredential, parameters: { provider: 'hostUpControlPanel', accountId: rl(hostUpAccountId(0)) } },
+	{ name: 'installatron', credentials: installatronCredential, parameters: { provider: 'installatron', installId: rl(INSTALLATRON_INSTALLS.joomla) } },
+	{ name: 'mailUp', credentials: mailUpCredential, parameters: { provider: 'mailUp' } },
+	{ name: 'wisecp', credentials: wisecpCredential, parameters: { provider: 'wisecp', userId: rl('4'), destination: 'ac-ps-invoices' } },
+	{
+		name: 'custom WHMCS',
+		credentials: { ssoLinkCustomApi: { id: 'whmcsSandbox0001', name: 'WHMCS sandbox' } },
+		parameters: {
+			provider: 'custom',
+			method: 'POST',
+			path: '/includes/api.php',
+			bodyFormat: 'form',
+			body: '{"action":"CreateSsoToken","client_id":12,"responsetype":"json"}',
+			urlPath: 'redirect_url',
+			resourceId: '12',
+			response: { successPath: 'result', successValue: 'success', errorMessagePath: 'message', singleUse: 'true' },
+		},
+	},
+	{
+		name: 'custom cPanel',
+		credentials: { ssoLinkCustomApi: { id: 'cpanelSandbox001', name: 'cPanel sandbox' } },
+		parameters: {
+			provider: 'custom',
+			method: 'GET',
+			path: '/json-api/create_user_session',
+			query: '{"api.version":1,"user":"bob","service":"cpaneld"}',
+			urlPath: 'data.url',
+			resourceId: 'bob',
+			response: { successPath: 'metadata.result', successValue: '1', errorMessagePath: 'metadata.reason', expiresAtPath: 'data.expires' },
+		},
+	},
+].map((node) => ({ ...node, type: 'n8n-nodes-sso-link.ssoLink' }));
 
 function outputOf(result: ExecutionResult, node: string) {
 	return (result.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
@@ -43,6 +82,18 @@ beforeAll(async () => {
 		},
 		{ id: 'mailUpSandbox001', name: 'MailUp sandbox', type: 'mailUpApi', data: { ...MAILUP_ACCOUNT, baseUrl: sandbox.baseUrl('mailup') } },
 		{ id: 'wisecpSandbox001', name: 'WISECP sandbox', type: 'wisecpApi', data: { apiKey: WISECP_KEYS.full, apiUrl: `${sandbox.baseUrl('wisecp')}/api/` } },
+		{
+			id: 'whmcsSandbox0001',
+			name: 'WHMCS sandbox',
+			type: 'ssoLinkCustomApi',
+			data: { baseUrl: sandbox.baseUrl('whmcs'), keyLocation: 'query', queryName: 'accesskey', apiKey: WHMCS_KEY },
+		},
+		{
+			id: 'cpanelSandbox001',
+			name: 'cPanel sandbox',
+			type: 'ssoLinkCustomApi',
+			data: { baseUrl: sandbox.baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
+		},
 	]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
@@ -100,6 +151,7 @@ beforeAll(async () => {
 				},
 			},
 		]),
+		manualWorkflow('e2eSsoLinkEveryProvider', 'SSO Link, every provider', SSO_LINK_CHAIN),
 		manualWorkflow('e2eInstallatronList', 'Installatron installs', [
 			{ name: 'Installatron', type: 'n8n-nodes-sso-link.installatron', credentials: installatronCredential, parameters: { resource: 'install', operation: 'getMany', returnAll: true } },
 		]),
@@ -187,5 +239,29 @@ describe('WISECP', () => {
 		expect(link).toMatchObject({ provider: 'wisecp', target: 'clientArea', resourceId: '4', expiresInSeconds: 60, singleUse: true });
 		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 4, destination: 'order-steps', destination_values: ['hosting', '12'] }]);
 		expect(await openLink(link.url)).toBe(200);
+	});
+});
+
+describe('SSO Link', () => {
+	it('mints a link for every provider choice, all with the same output shape', async () => {
+		const result = await n8n.execute('e2eSsoLinkEveryProvider');
+		expect(result.status).toBe('success');
+		const expected: Record<string, [string, string]> = {
+			hostUpWordPress: ['hostup', 'wordpressAdmin'],
+			hostUpControlPanel: ['hostup', 'controlPanel'],
+			installatron: ['installatron', 'applicationAdmin'],
+			mailUp: ['mailup', 'console'],
+			wisecp: ['wisecp', 'clientArea'],
+			'custom WHMCS': ['custom', 'custom'],
+			'custom cPanel': ['custom', 'custom'],
+		};
+		for (const [node, [provider, target]] of Object.entries(expected)) {
+			const items = outputOf(result, node);
+			expect(items).toHaveLength(1);
+			const link = ssoLinkSchema.parse(items[0]);
+			expect(Object.keys(items[0]).sort()).toEqual(['createdAt', 'expiresAt', 'expiresInSeconds', 'provider', 'resourceId', 'singleUse', 'target', 'url']);
+			expect([link.provider, link.target]).toEqual([provider, target]);
+			expect(await openLink(link.url)).toBe(200);
+		}
 	});
 });

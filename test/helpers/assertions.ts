@@ -1,5 +1,5 @@
 import type { INodeExecutionData } from 'n8n-workflow';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import type { NodeRun } from './n8n';
@@ -45,9 +45,15 @@ export function expectSsoLink(item: INodeExecutionData) {
 	return parsed;
 }
 
+/** The sandbox's HTTPS listener has a self-signed certificate (test/sandbox/tls). */
+const sandboxAgent = new Agent({ connect: { rejectUnauthorized: false } });
+
 /** Opens a login link as a browser would and returns the status. */
 export async function openLink(url: string): Promise<number> {
-	const response = await request(url);
+	if (!url.startsWith('http://127.0.0.1:') && !url.startsWith('https://127.0.0.1:')) {
+		throw new Error('tests only open links into the sandbox');
+	}
+	const response = await request(url, { dispatcher: sandboxAgent });
 	await response.body.text();
 	return response.statusCode;
 }
