@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/descriptions';
+
 import * as account from './actions/account';
 import { router } from './actions/router';
 import * as wordpressSite from './actions/wordpressSite';
@@ -39,6 +41,7 @@ export class HostUp implements INodeType {
 			},
 			...account.description,
 			...wordpressSite.description,
+			requestOptionsProperty,
 		],
 	};
 

@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/descriptions';
+
 import * as install from './actions/install';
 import { router } from './actions/router';
 import { listSearch } from './methods';
@@ -34,6 +36,7 @@ export class Installatron implements INodeType {
 				default: 'install',
 			},
 			...install.description,
+			requestOptionsProperty,
 		],
 	};
 

@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/descriptions';
+
 import * as account from './actions/account';
 import * as consoleResource from './actions/console';
 import * as list from './actions/list';
@@ -41,6 +43,7 @@ export class MailUp implements INodeType {
 			...account.description,
 			...consoleResource.description,
 			...list.description,
+			requestOptionsProperty,
 		],
 	};
 

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { loginLinkNotice } from '../shared/descriptions';
+import { loginLinkNotice, requestOptionsProperty } from '../shared/descriptions';
 import { LIST_SEARCH_METHODS, SSO_TARGETS, createSsoLink, getSsoTarget } from '../shared/registry';
 import { runForEachItem } from '../shared/runner';
 import { providerProperty, targetCredentials, targetProperties } from './description';
@@ -30,7 +30,7 @@ export class SsoLink implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: targetCredentials(SSO_TARGETS),
-		properties: [providerProperty(SSO_TARGETS), loginLinkNotice, ...targetProperties(SSO_TARGETS)],
+		properties: [providerProperty(SSO_TARGETS), loginLinkNotice, ...targetProperties(SSO_TARGETS), requestOptionsProperty],
 	};
 
 	methods = { listSearch: LIST_SEARCH_METHODS };

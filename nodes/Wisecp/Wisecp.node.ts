@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/descriptions';
+
 import * as client from './actions/client';
 import { router } from './actions/router';
 import { listSearch } from './methods';
@@ -34,6 +36,7 @@ export class Wisecp implements INodeType {
 				default: 'client',
 			},
 			...client.description,
+			requestOptionsProperty,
 		],
 	};
 

@@ -2,41 +2,65 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getProviderErrorContext } from './errors';
+import { beginRun, endRun } from './runSettings';
 
 /** What an operation returns for one input item: one output item, or several (listings). */
 export type ItemResult = IDataObject | IDataObject[];
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
 
+/** Rejects the requests still waiting once the run has failed. */
+class RunStopped extends Error {}
+
 /**
  * The only item loop. Runs `operation` for every input item, pairs every output
- * item with its input item, and under "Continue On Fail" turns a failed item
- * into `{ error, code, httpCode, provider }` while the other items still run.
- *
- * Items run one after another; concurrency belongs here when it comes, so no
- * operation ever loops over items itself.
+ * item with its input item and keeps the input order, and under "Continue On
+ * Fail" turns a failed item into `{ error, code, httpCode, provider }` while
+ * the other items still run. Items run side by side; the run's limiter
+ * (runSettings.ts) decides how many requests actually go out at once.
+ * Without "Continue On Fail" the first failure stops the run: no new request
+ * starts, and the failure of the earliest item is the one reported.
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
 	operation: ItemOperation,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const result = await operation.call(ctx, itemIndex);
-			for (const json of Array.isArray(result) ? result : [result]) {
-				output.push({ json, pairedItem: { item: itemIndex } });
+	const settings = beginRun(ctx);
+	const continueOnFail = ctx.continueOnFail();
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const run: { failure?: { itemIndex: number; error: unknown }; nextIndex: number } = { nextIndex: 0 };
+
+	// Another item may have failed while this one was waiting.
+	const isEarliestFailure = (itemIndex: number) => run.failure === undefined || itemIndex < run.failure.itemIndex;
+
+	const worker = async () => {
+		while (run.failure === undefined && run.nextIndex < items.length) {
+			const itemIndex = run.nextIndex++;
+			try {
+				const result = await operation.call(ctx, itemIndex);
+				results[itemIndex] = (Array.isArray(result) ? result : [result]).map((json) => ({
+					json,
+					pairedItem: { item: itemIndex },
+				}));
+			} catch (error) {
+				if (continueOnFail) {
+					results[itemIndex] = [{ json: failedItemJson(error), pairedItem: { item: itemIndex } }];
+				} else if (!(error instanceof RunStopped) && isEarliestFailure(itemIndex)) {
+					run.failure = { itemIndex, error };
+					settings.limiter?.close(new RunStopped('stopped after an earlier item failed'));
+				}
 			}
-		} catch (error) {
-			if (ctx.continueOnFail()) {
-				output.push({ json: failedItemJson(error), pairedItem: { item: itemIndex } });
-				continue;
-			}
-			throw withItemIndex(ctx, error, itemIndex);
 		}
+	};
+
+	try {
+		await Promise.all(Array.from({ length: Math.min(items.length, settings.itemConcurrency) }, worker));
+	} finally {
+		endRun(ctx, new RunStopped('the node run ended'));
 	}
-	return [output];
+	if (run.failure) throw withItemIndex(ctx, run.failure.error, run.failure.itemIndex);
+	return [results.flat()];
 }
 
 /** Operations of a node by resource, then operation name. */

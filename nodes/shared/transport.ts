@@ -2,17 +2,18 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { TRANSPORT_CODES, providerDisplayName, toNodeApiError } from './errors';
+import { TRANSPORT_CODES, asNodeError, providerDisplayName, toNodeApiError } from './errors';
+import type { Permit } from './limiter';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { HeaderBag, RetryPolicy } from './retry';
 import {
-	DEFAULT_RETRY_POLICY,
 	RETRYABLE_GET_STATUSES,
 	RETRYABLE_NETWORK_CODES,
 	backoffMs,
 	rateLimitWait,
 } from './retry';
+import { runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
 
 export interface ApiRequest<T> {
@@ -46,8 +47,8 @@ export async function apiRequest<T>(
 	ctx: RequestContext,
 	api: ProviderApi,
 	request: ApiRequest<T>,
-	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<T> {
+	const { policy, limiter } = runSettings(ctx);
 	const credentials = await ctx.getCredentials(api.credentialType, request.itemIndex ?? 0);
 	const secrets = api.secretFields
 		.map((field) => credentials[field])
@@ -80,20 +81,28 @@ export async function apiRequest<T>(
 		abortSignal: signal,
 	};
 
+	const cancelled = () =>
+		new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+
 	for (let attempt = 0; ; attempt++) {
 		const canRetry = attempt < policy.maxRetries;
+		let permit: Permit | undefined;
+		try {
+			// A credential that fetches a token sends its first request alone (limiter.ts).
+			permit = await limiter?.acquire(signal, { solo: api.renewsTokenOn401 });
+		} catch (error) {
+			if (signal?.aborted) throw cancelled();
+			throw asNodeError(ctx.getNode(), error);
+		}
 		let response: RawResponse;
 		try {
 			response = toRawResponse(
 				await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options),
 			);
 		} catch (error) {
-			if (signal?.aborted) {
-				throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
-					itemIndex: request.itemIndex,
-				});
-			}
-			const thrownResponse = responseInError(error);
+			const thrownResponse = signal?.aborted ? undefined : responseInError(error);
+			if (!thrownResponse) permit?.done('failure');
+			if (signal?.aborted) throw cancelled();
 			if (thrownResponse) {
 				// A status n8n let through as an error (a 401 after its one token renewal).
 				response = thrownResponse;
@@ -110,19 +119,24 @@ export async function apiRequest<T>(
 		}
 
 		const failure = api.parseFailure(response);
+		const wait = response.status === 429 ? rateLimitWait(response.headers, attempt) : undefined;
+		permit?.done(
+			!failure ? 'success' : wait ? 'rateLimited' : 'failure',
+			wait ? Date.now() + wait.ms : undefined,
+		);
 		if (!failure) {
 			const parsed = request.schema.safeParse(response.json);
 			if (parsed.success) return parsed.data;
 			throw fail(invalidResponseFailure(api, response, describeZodIssue(parsed.error)));
 		}
 
-		if (response.status === 429) {
-			const wait = rateLimitWait(response.headers, attempt);
+		if (wait) {
 			if (wait.ms > policy.maxWaitSeconds * 1000) {
 				throw fail(tooLongWaitFailure(failure, wait.ms, wait.retryAt, policy));
 			}
 			if (canRetry) {
-				await sleep(wait.ms, signal);
+				// With a limiter every request of the run now waits for the retry time.
+				if (!limiter) await sleep(wait.ms, signal);
 				continue;
 			}
 			throw fail({

@@ -3,16 +3,43 @@
  * its CLI: a fresh user folder, this package installed as n8n installs a
  * community package, credentials and workflows imported, workflows executed.
  */
+import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { HOSTUP_KEYS } from '../sandbox/hostup';
+import { INSTALLATRON_KEYS } from '../sandbox/installatron';
+import { MAILUP_ACCOUNT } from '../sandbox/mailup';
+import { WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
+import { WISECP_KEYS } from '../sandbox/wisecp';
+
 const run = promisify(execFile);
 
-export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
+/**
+ * The package's root: two levels above this file, or, where this file is
+ * bundled elsewhere (scripts/start.ts → .cache/start.js), the nearest folder
+ * above the bundle or the working directory whose package.json is this package.
+ */
+export function findPackageRoot(): string {
+	for (const start of [path.resolve(__dirname, '../..'), __dirname, process.cwd()]) {
+		for (let dir = start; ; dir = path.dirname(dir)) {
+			try {
+				if ((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'n8n-nodes-sso-link') return dir;
+			} catch {
+				// no package.json here
+			}
+			if (path.dirname(dir) === dir) break;
+		}
+	}
+	return path.resolve(__dirname, '../..');
+}
+
+export const PACKAGE_ROOT = findPackageRoot();
 const INSTALL_SCRIPT = path.join(PACKAGE_ROOT, 'scripts/install-n8n.sh');
 
 export interface ExecutionResult {

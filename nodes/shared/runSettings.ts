@@ -1,0 +1,63 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { LimiterSettings } from './limiter';
+import { AUTOMATIC_LIMITER, AdaptiveLimiter } from './limiter';
+import type { RetryPolicy } from './retry';
+import { DEFAULT_RETRY_POLICY } from './retry';
+
+/** What one node run's requests share: the retry policy and the limiter. */
+export interface RunSettings {
+	policy: RetryPolicy;
+	limiter?: AdaptiveLimiter;
+	/** How many items may be worked on at once. */
+	itemConcurrency: number;
+}
+
+const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1 };
+
+// Keyed by the node run's context: n8n makes one per node run, so nothing here
+// outlives the run or is shared between executions, processes or workers.
+const settingsByRun = new WeakMap<object, RunSettings>();
+
+/** The settings of the run a context belongs to (defaults for pickers and credential tests). */
+export function runSettings(ctx: object): RunSettings {
+	return settingsByRun.get(ctx) ?? DEFAULT_SETTINGS;
+}
+
+interface RequestOptions {
+	maxConcurrency?: number;
+	maxRetries?: number;
+	maxRetryWait?: number;
+	timeout?: number;
+}
+
+function positive(value: unknown): number | undefined {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+/** Reads the node's Request Options and sets up the run. */
+export function beginRun(ctx: IExecuteFunctions): RunSettings {
+	const options = (ctx.getNodeParameter('requestOptions', 0, {}) ?? {}) as RequestOptions;
+	const cap = positive(options.maxConcurrency);
+	const limiterSettings: LimiterSettings = cap
+		? { ...AUTOMATIC_LIMITER, maxInFlight: Math.floor(cap), initialWindow: Math.min(AUTOMATIC_LIMITER.initialWindow, Math.floor(cap)) }
+		: AUTOMATIC_LIMITER;
+	const maxRetries = Number(options.maxRetries);
+	const settings: RunSettings = {
+		policy: {
+			maxRetries: Number.isInteger(maxRetries) && maxRetries >= 0 ? maxRetries : DEFAULT_RETRY_POLICY.maxRetries,
+			maxWaitSeconds: positive(options.maxRetryWait) ?? DEFAULT_RETRY_POLICY.maxWaitSeconds,
+			timeoutMs: Math.round((positive(options.timeout) ?? DEFAULT_RETRY_POLICY.timeoutMs / 1000) * 1000),
+		},
+		limiter: new AdaptiveLimiter(limiterSettings),
+		itemConcurrency: limiterSettings.maxInFlight,
+	};
+	settingsByRun.set(ctx, settings);
+	return settings;
+}
+
+export function endRun(ctx: IExecuteFunctions, reason: unknown): void {
+	settingsByRun.get(ctx)?.limiter?.close(reason);
+	settingsByRun.delete(ctx);
+}
