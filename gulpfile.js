@@ -67,21 +67,31 @@ function codex() {
 	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
 }
 
-/** The provider sandbox as one runnable file, for `npm run sandbox` and `npm start`. */
-async function sandbox() {
-	await esbuild.build({
-		entryPoints: [path.join(root, 'test/sandbox/cli.ts')],
-		outfile: path.join(root, '.cache/sandbox.js'),
-		bundle: true,
-		platform: 'node',
-		target: 'node20',
-		format: 'cjs',
-		logLevel: 'warning',
-	});
+/** A development tool (not shipped) as one runnable file in .cache/. */
+function tool(entry, outfile) {
+	return async function bundleTool() {
+		await esbuild.build({
+			entryPoints: [path.join(root, entry)],
+			outfile: path.join(root, '.cache', outfile),
+			bundle: true,
+			platform: 'node',
+			target: 'node20',
+			format: 'cjs',
+			external: ['playwright-core'],
+			logLevel: 'warning',
+		});
+	};
 }
+
+/** The provider sandbox, for `npm run sandbox` and `npm start`. */
+const sandbox = tool('test/sandbox/cli.ts', 'sandbox.js');
+
+/** The benchmark, for `npm run bench`. */
+const bench = tool('test/bench/bench.ts', 'bench.js');
 
 exports.clean = clean;
 exports.sandbox = sandbox;
+exports.bench = bench;
 exports.typecheck = typecheck;
 exports.bundle = series(clean, parallel(bundle, icons, codex));
 exports.build = series(clean, typecheck, parallel(bundle, icons, codex));

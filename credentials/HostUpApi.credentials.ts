@@ -1,9 +1,12 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { withHeaders } from './authentication';
 
 export class HostUpApi implements ICredentialType {
 	name = 'hostUpApi';
@@ -34,12 +37,12 @@ export class HostUpApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return withHeaders(requestOptions, { Authorization: `Bearer ${String(credentials.apiKey ?? '')}` });
+	}
 
 	// Listing one account needs only read:hosting, the smallest scope any key has.
 	test: ICredentialTestRequest = {

@@ -1,9 +1,12 @@
 import type {
-	IAuthenticateGeneric,
+	IHttpRequestOptions,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { withHeaders } from './authentication';
 
 /**
  * CONTRACT.md fixes this field's name. n8n's credential lint reads any name
@@ -52,12 +55,12 @@ export class InstallatronApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { 'X-API-KEY': '={{$credentials.apiKey}}' },
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return withHeaders(requestOptions, { 'X-API-KEY': String(credentials.apiKey ?? '') });
+	}
 
 	// Listing one install proves the URL, the certificate choice and the key.
 	test: ICredentialTestRequest = {

@@ -1,11 +1,13 @@
 import type {
-	IAuthenticateGeneric,
+	IHttpRequestOptions,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { withHeaders } from './authentication';
 
 const DEFAULT_BASE_URL = 'https://services.mailup.com';
 
@@ -117,12 +119,12 @@ export class MailUpApi implements ICredentialType {
 		});
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return withHeaders(requestOptions, { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` });
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { withHeaders } from './authentication';
+
 /** For the SSO Link node's "Custom" provider: any SSO API this package does not know yet. */
 export class SsoLinkCustomApi implements ICredentialType {
 	name = 'ssoLinkCustomApi';
@@ -74,8 +76,7 @@ export class SsoLinkCustomApi implements ICredentialType {
 			return { ...requestOptions, qs: { ...requestOptions.qs, [name]: key } };
 		}
 		const header = location === 'header' ? String(credentials.headerName || 'X-API-Key') : 'Authorization';
-		const value = location === 'header' ? key : `Bearer ${key}`;
-		return { ...requestOptions, headers: { ...requestOptions.headers, [header]: value } };
+		return withHeaders(requestOptions, { [header]: location === 'header' ? key : `Bearer ${key}` });
 	}
 
 	// Any answer proves the URL is reachable; whether the key works shows on the

@@ -1,9 +1,12 @@
 import type {
-	IAuthenticateGeneric,
+	IHttpRequestOptions,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { withHeaders } from './authentication';
 
 export class WisecpApi implements ICredentialType {
 	name = 'wisecpApi';
@@ -39,15 +42,13 @@ export class WisecpApi implements ICredentialType {
 
 	// `Apikey` is the documented legacy API's header; the newer REST API
 	// (/api/v1, the client list) takes the same key as a Bearer token.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Apikey: '={{$credentials.apiKey}}',
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-			},
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const key = String(credentials.apiKey ?? '');
+		return withHeaders(requestOptions, { Apikey: key, Authorization: `Bearer ${key}` });
+	}
 
 	// The legacy API has no read-only action. User 0 never exists, so this mints
 	// nothing: a working key answers 200 (`{ status: "error", … }`), a wrong key

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { LimiterSettings } from './limiter';
 import { AUTOMATIC_LIMITER, AdaptiveLimiter } from './limiter';
@@ -11,6 +11,8 @@ export interface RunSettings {
 	limiter?: AdaptiveLimiter;
 	/** How many items may be worked on at once. */
 	itemConcurrency: number;
+	/** Credentials read once per run, by type (see runCredentials). */
+	credentials?: Map<string, Promise<ICredentialDataDecryptedObject>>;
 }
 
 const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1 };
@@ -52,6 +54,7 @@ export function beginRun(ctx: IExecuteFunctions): RunSettings {
 		},
 		limiter: new AdaptiveLimiter(limiterSettings),
 		itemConcurrency: limiterSettings.maxInFlight,
+		credentials: new Map(),
 	};
 	settingsByRun.set(ctx, settings);
 	return settings;
@@ -60,4 +63,29 @@ export function beginRun(ctx: IExecuteFunctions): RunSettings {
 export function endRun(ctx: IExecuteFunctions, reason: unknown): void {
 	settingsByRun.get(ctx)?.limiter?.close(reason);
 	settingsByRun.delete(ctx);
+}
+
+/**
+ * The decrypted credential, read once per node run rather than once per
+ * request: n8n reads it from its database and decrypts it on every call, which
+ * costs more than the request itself when hundreds of items run. Every request
+ * of the run shares the object, so a token the credential renews
+ * (`preAuthentication`) is renewed for all of them. Credential fields that are
+ * expressions over item data are therefore resolved for the run's first item.
+ */
+export async function runCredentials(
+	ctx: Pick<IExecuteFunctions, 'getCredentials'>,
+	type: string,
+	itemIndex: number,
+): Promise<ICredentialDataDecryptedObject> {
+	const cache = settingsByRun.get(ctx)?.credentials;
+	if (!cache) return await ctx.getCredentials(type, itemIndex);
+	let credentials = cache.get(type);
+	if (!credentials) {
+		credentials = ctx.getCredentials(type, itemIndex);
+		cache.set(type, credentials);
+		// A failed read is not kept: the next item tries again.
+		credentials.catch(() => cache.delete(type));
+	}
+	return await credentials;
 }

@@ -13,7 +13,7 @@ import {
 	backoffMs,
 	rateLimitWait,
 } from './retry';
-import { runSettings } from './runSettings';
+import { runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
 
 export interface ApiRequest<T> {
@@ -49,7 +49,7 @@ export async function apiRequest<T>(
 	request: ApiRequest<T>,
 ): Promise<T> {
 	const { policy, limiter } = runSettings(ctx);
-	const credentials = await ctx.getCredentials(api.credentialType, request.itemIndex ?? 0);
+	const credentials = await runCredentials(ctx, api.credentialType, request.itemIndex ?? 0);
 	const secrets = api.secretFields
 		.map((field) => credentials[field])
 		.filter((value): value is string => typeof value === 'string');
@@ -97,7 +97,9 @@ export async function apiRequest<T>(
 		let response: RawResponse;
 		try {
 			response = toRawResponse(
-				await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options),
+				await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options, {
+					credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
+				}),
 			);
 		} catch (error) {
 			const thrownResponse = signal?.aborted ? undefined : responseInError(error);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -59,6 +59,12 @@ export class Sandbox {
 
 	latencyMs: number;
 
+	/**
+	 * Rate limits by provider prefix: at most `perSecond` accepted requests in
+	 * any second; beyond it 429 with `Retry-After: 1` and X-RateLimit-* headers.
+	 */
+	readonly rateLimits = new Map<string, { perSecond: number; accepted: number[]; refused: number }>();
+
 	private faults: ActiveFault[] = [];
 
 	private loginTokens = new Map<string, { prefix: string; landing: string }>();
@@ -75,7 +81,10 @@ export class Sandbox {
 
 	/** Starts the HTTP listener and, beside it, an HTTPS one with a self-signed certificate. */
 	static async start(options: SandboxOptions = {}): Promise<Sandbox> {
-		const tls = path.join(__dirname, 'tls');
+		// Beside this file in tests; two levels up when bundled into .cache/ (npm start, bench).
+		const tls = [path.join(__dirname, 'tls'), path.join(__dirname, '../test/sandbox/tls')].find((dir) =>
+			existsSync(path.join(dir, 'sandbox-key.pem')),
+		) as string;
 		const server = createServer();
 		const httpsServer = createHttpsServer({
 			key: readFileSync(path.join(tls, 'sandbox-key.pem')),
@@ -118,9 +127,14 @@ export class Sandbox {
 		this.faults.push({ ...spec, remaining: spec.times ?? 1 });
 	}
 
-	/** Forgets faults, logged requests and login tokens, and reseeds every provider. */
+	limitRate(prefix: string, perSecond: number): void {
+		this.rateLimits.set(prefix, { perSecond, accepted: [], refused: 0 });
+	}
+
+	/** Forgets faults, rate limits, logged requests and login tokens, and reseeds every provider. */
 	reset(): void {
 		this.faults = [];
+		this.rateLimits.clear();
 		this.requests.length = 0;
 		this.loginTokens.clear();
 		this.latencyMs = 0;
@@ -181,6 +195,29 @@ export class Sandbox {
 		}
 
 		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+
+		const limit = this.rateLimits.get(prefix);
+		if (limit) {
+			const now = Date.now();
+			limit.accepted = limit.accepted.filter((at) => at > now - 1000);
+			if (limit.accepted.length >= limit.perSecond) {
+				limit.refused++;
+				const response = provider.errorBody(429, 'rate_limit_exceeded', 'Too many requests. Retry after the limit resets.');
+				send(res, {
+					...response,
+					headers: {
+						...response.headers,
+						'retry-after': '1',
+						'x-ratelimit-limit': String(limit.perSecond),
+						'x-ratelimit-remaining': '0',
+						'x-ratelimit-reset': new Date(limit.accepted[0] + 1000).toISOString(),
+					},
+				});
+				log.status = 429;
+				return;
+			}
+			limit.accepted.push(now);
+		}
 
 		const fault = this.takeFault(prefix, log.method, path);
 		if (fault) {
