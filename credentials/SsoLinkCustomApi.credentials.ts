@@ -79,9 +79,15 @@ export class SsoLinkCustomApi implements ICredentialType {
 		return withHeaders(requestOptions, { [header]: location === 'header' ? key : `Bearer ${key}` });
 	}
 
-	// Any answer proves the URL is reachable; whether the key works shows on the
-	// first link, since SSO APIs rarely have a harmless call to test with.
+	// Any HTTP answer proves the base URL is reachable (an API root often
+	// answers 404); whether the key works shows on the first link, since SSO
+	// APIs rarely have a harmless call to test with.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: '/', method: 'GET' },
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/',
+			method: 'GET',
+			ignoreHttpStatusErrors: true,
+		},
 	};
 }

@@ -46,13 +46,19 @@ export function targetProperties(targets: readonly SsoTarget[]): INodeProperties
 	}));
 }
 
+/**
+ * Each credential is hidden for the providers that do not use it, rather than
+ * shown for those that do: n8n's editor takes an options parameter whose every
+ * value appears in credentials' `show` rules for an "authentication" field,
+ * hides it, and offers credential types instead, so Provider would vanish.
+ */
 export function targetCredentials(targets: readonly SsoTarget[]): INodeCredentialDescription[] {
 	const types = [...new Set(targets.map((target) => target.credentialType))];
 	return types.map((name) => ({
 		name,
 		required: true,
 		displayOptions: {
-			show: { provider: targets.filter((target) => target.credentialType === name).map((target) => target.value) },
+			hide: { provider: targets.filter((target) => target.credentialType !== name).map((target) => target.value) },
 		},
 	}));
 }

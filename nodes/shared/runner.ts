@@ -28,6 +28,7 @@ export async function runForEachItem(
 	const items = ctx.getInputData();
 	const settings = beginRun(ctx);
 	const continueOnFail = ctx.continueOnFail();
+	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const run: { failure?: { itemIndex: number; error: unknown }; nextIndex: number } = { nextIndex: 0 };
 
@@ -45,7 +46,16 @@ export async function runForEachItem(
 				}));
 			} catch (error) {
 				if (continueOnFail) {
-					results[itemIndex] = [{ json: failedItemJson(error), pairedItem: { item: itemIndex } }];
+					const json = failedItemJson(error);
+					results[itemIndex] = [
+						{
+							// "Continue (using error output)" sends an item whose fields are only
+							// error/message/details to the error output (merged over its input
+							// item); an item with `error` set would lose its fields there.
+							json: toErrorOutput ? { error: json.error, details: { code: json.code, httpCode: json.httpCode, provider: json.provider } } : json,
+							pairedItem: { item: itemIndex },
+						},
+					];
 				} else if (!(error instanceof RunStopped) && isEarliestFailure(itemIndex)) {
 					run.failure = { itemIndex, error };
 					settings.limiter?.close(new RunStopped('stopped after an earlier item failed'));

@@ -236,11 +236,15 @@ export interface RunNodeOptions {
 	/** Input items (json only); one empty item by default. */
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/** "Continue (using error output)": failed items leave by a second output. */
+	errorOutput?: boolean;
 }
 
 export interface NodeRun {
 	/** Output items of the node (first output). */
 	items: INodeExecutionData[];
+	/** Items of the error output, with "Continue (using error output)". */
+	errorItems: INodeExecutionData[];
 	/** The node's error when the execution failed. */
 	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
 	run: IRun;
@@ -285,6 +289,7 @@ export function startNode(options: RunNodeOptions): { done: Promise<NodeRun>; ca
 		const credentialsHelper = new TestCredentialsHelper(credentialTypes, structuredClone(options.credentials));
 		const node = nodeUnderTest(options.type, options.parameters, options.credentials);
 		if (options.continueOnFail) node.onError = 'continueRegularOutput';
+		if (options.errorOutput) node.onError = 'continueErrorOutput';
 		const workflow = new Workflow({
 			id: 'test-workflow',
 			name: 'test',
@@ -322,6 +327,7 @@ export function startNode(options: RunNodeOptions): { done: Promise<NodeRun>; ca
 		const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 		return {
 			items: taskData?.data?.main?.[0] ?? [],
+			errorItems: taskData?.data?.main?.[1] ?? [],
 			error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
 			run,
 			credentialsHelper,

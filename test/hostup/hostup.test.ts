@@ -489,6 +489,23 @@ describe('continue on fail', () => {
 		expect(JSON.stringify([run.items[1].json, run.items[2].json])).not.toMatch(/login|hu_sandbox/);
 	});
 
+	it('with "Continue (using error output)", failed items leave by the error output', async () => {
+		const run = await hostUp(
+			{ ...wordpressLink(), accountId: byId('={{ $json.account }}') },
+			{ errorOutput: true, items: [{ account: ACME }, { account: 'acct_unknown' }, { account: ACME }] },
+		);
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		run.items.forEach((item) => expectSsoLink(item));
+		expect(run.errorItems).toHaveLength(1);
+		expect(run.errorItems[0].pairedItem).toEqual({ item: 1 });
+		// (n8n also merges the input item's fields in when the node has a previous node.)
+		expect(run.errorItems[0].json).toEqual({
+			error: 'Not found: The requested resource could not be found.',
+			details: { code: 'not_found', httpCode: 404, provider: 'hostup' },
+		});
+	});
+
 	it('without it, the first failure stops the node and names the item', async () => {
 		const run = await hostUp(
 			{ ...wordpressLink(), accountId: byId('={{ $json.account }}') },

@@ -228,6 +228,11 @@ describe('generated from the registry', () => {
 		]);
 	});
 
+	it('no credential rule names every provider, so n8n keeps Provider a dropdown (not an auth field)', () => {
+		const shown = targetCredentials(SSO_TARGETS).flatMap((credential) => (credential.displayOptions?.show?.provider ?? []) as string[]);
+		expect(SSO_TARGETS.every((target) => shown.includes(target.value))).toBe(false);
+	});
+
 	it('a provider added to the registry appears with its parameters and credential, no edit needed', () => {
 		const extra: SsoTarget = {
 			value: 'acmePanel',
@@ -244,8 +249,7 @@ describe('generated from the registry', () => {
 		expect(targetProperties(targets).find((property) => property.name === 'panelUser')?.displayOptions).toEqual({
 			show: { mode: ['a'], provider: ['acmePanel'] },
 		});
-		expect(targetCredentials(targets).find((credential) => credential.name === 'acmePanelApi')?.displayOptions).toEqual({
-			show: { provider: ['acmePanel'] },
-		});
+		const acme = targetCredentials(targets).find((credential) => credential.name === 'acmePanelApi');
+		expect(acme?.displayOptions?.hide?.provider).toEqual(SSO_TARGETS.map((target) => target.value));
 	});
 });
