@@ -89,9 +89,17 @@ const sandbox = tool('test/sandbox/cli.ts', 'sandbox.js');
 /** The benchmark, for `npm run bench`. */
 const bench = tool('test/bench/bench.ts', 'bench.js');
 
+/** `npm start`: the sandbox and a real n8n with this package. */
+const start = tool('scripts/start.ts', 'start.js');
+
+/** `npm run screenshots`: the README's pictures of the editor. */
+const screenshots = tool('scripts/screenshots.ts', 'screenshots.js');
+
 exports.clean = clean;
 exports.sandbox = sandbox;
 exports.bench = bench;
+exports.start = start;
+exports.screenshots = screenshots;
 exports.typecheck = typecheck;
 exports.bundle = series(clean, parallel(bundle, icons, codex));
 exports.build = series(clean, typecheck, parallel(bundle, icons, codex));

@@ -43,9 +43,10 @@ export function redact(text: string, secrets: readonly string[]): string {
 	for (const secret of secrets) {
 		if (secret && secret.length >= 4) clean = clean.split(secret).join(REDACTED);
 	}
+	// URLs anywhere (also glued to a word, also with quotes in their path).
 	return clean
 		.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`)
-		.replace(/\b(https?:\/\/[^\s/"'<>?#]+)[/?#][^\s"'<>]*/gi, `$1/${REDACTED}`);
+		.replace(/(https?:\/\/[^\s/"'<>?#]+)[/?#][^\s"<>]*/gi, `$1/${REDACTED}`);
 }
 
 /** The fields of a node error that the runner copies into a continueOnFail item. */
@@ -74,7 +75,8 @@ export function toNodeApiError(
 	itemIndex?: number,
 ): NodeApiError {
 	const message = redact(failure.message, secrets);
-	const codeLine = `${providerDisplayName(failure.provider)} error code: ${failure.code}`;
+	const code = safeCode(failure.code, secrets);
+	const codeLine = `${providerDisplayName(failure.provider)} error code: ${code}`;
 	const description = failure.description
 		? `${redact(failure.description, secrets)}\n${codeLine}`
 		: codeLine;
@@ -82,7 +84,7 @@ export function toNodeApiError(
 	// config and Authorization header) is never handed to NodeApiError.
 	const safeResponse: JsonObject = {
 		provider: failure.provider,
-		code: failure.code,
+		code,
 		httpCode: failure.httpCode,
 		message,
 	};
@@ -92,9 +94,23 @@ export function toNodeApiError(
 		httpCode: failure.httpCode === null ? undefined : String(failure.httpCode),
 		itemIndex,
 	});
-	const context: ProviderErrorContext = { provider: failure.provider, providerCode: failure.code };
+	// n8n swaps a message that merely mentions a Node.js error code (EEXIST,
+	// ECONNRESET, …) for its own sentence; the provider's words stay.
+	error.message = message;
+	const context: ProviderErrorContext = { provider: failure.provider, providerCode: code };
 	Object.assign(error.context, context);
 	return error;
+}
+
+/**
+ * A provider's machine code, as it may appear in errors and outputs: redacted
+ * like any provider text, and reduced to a short identifier, since it comes
+ * from the response body and could carry anything.
+ */
+function safeCode(code: unknown, secrets: readonly string[]): string {
+	const text = redact(typeof code === 'string' || typeof code === 'number' ? String(code) : '', secrets);
+	const identifier = text.replace(/\[redacted\]/g, 'redacted').replace(/[^A-Za-z0-9_.:-]+/g, '_').slice(0, 64);
+	return identifier.replace(/^_+|_+$/g, '') || 'provider_error';
 }
 
 /** An error as n8n should see it: node errors as they are, anything else wrapped. */

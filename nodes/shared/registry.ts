@@ -48,7 +48,7 @@ export async function createSsoLink(
 	try {
 		return normalizeSsoLink(target.provider, target.target, minted);
 	} catch {
-		throw new NodeOperationError(ctx.getNode(), 'The provider returned a login link that is not a valid URL', {
+		throw new NodeOperationError(ctx.getNode(), 'The provider returned a login link that is not an http(s) URL', {
 			itemIndex,
 		});
 	}

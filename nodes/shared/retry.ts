@@ -53,30 +53,31 @@ export function rateLimitWait(
 	now: Date = new Date(),
 	random: () => number = Math.random,
 ): RetryWait {
+	const until = (at: number, source: RetryWait['source']): RetryWait => {
+		// A wait past any sensible horizon (or a number too large for a date) is
+		// just "very long": it exceeds every maximum, and has no date to show.
+		const capped = Math.min(Math.max(0, at - now.getTime()), LONGEST_WAIT_MS);
+		const retryAt = new Date(now.getTime() + capped);
+		return { ms: capped, source, ...(Number.isNaN(retryAt.getTime()) ? {} : { retryAt }) };
+	};
 	const retryAfter = header(headers, 'retry-after')?.trim();
 	if (retryAfter) {
 		if (/^\d+(\.\d+)?$/.test(retryAfter)) {
-			const ms = Math.round(Number(retryAfter) * 1000);
-			return { ms, source: 'retry-after', retryAt: new Date(now.getTime() + ms) };
+			return until(now.getTime() + Number(retryAfter) * 1000, 'retry-after');
 		}
 		const at = Date.parse(retryAfter);
-		if (!Number.isNaN(at)) {
-			return { ms: Math.max(0, at - now.getTime()), source: 'retry-after', retryAt: new Date(at) };
-		}
+		if (!Number.isNaN(at)) return until(at, 'retry-after');
 	}
 	const reset = header(headers, 'x-ratelimit-reset')?.trim();
 	if (reset) {
 		const at = /^\d{9,}$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
-		if (!Number.isNaN(at)) {
-			return {
-				ms: Math.max(0, at - now.getTime()),
-				source: 'x-ratelimit-reset',
-				retryAt: new Date(at),
-			};
-		}
+		if (!Number.isNaN(at)) return until(at, 'x-ratelimit-reset');
 	}
 	return { ms: backoffMs(attempt, random), source: 'backoff' };
 }
+
+/** Longer than any retry maximum anyone sets: a year. */
+const LONGEST_WAIT_MS = 365 * 24 * 3600 * 1000;
 
 /** Statuses on which a GET (never a minting POST) is tried again. */
 export const RETRYABLE_GET_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);

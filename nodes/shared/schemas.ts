@@ -17,6 +17,18 @@ export type LinkTarget = z.infer<typeof linkTargetSchema>;
 
 const isoUtc = z.string().datetime({ offset: true });
 
+/** A login link as a provider returns it: an http(s) URL, nothing a browser would run. */
+export const httpUrlSchema = z.string().refine(isHttpUrl, 'not an http(s) URL');
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const { protocol } = new URL(value);
+		return protocol === 'http:' || protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
 /**
  * The normalized output of every createSsoLink operation (CONTRACT.md). Saved
  * workflows read these fields by name: add fields, never rename them.
@@ -26,7 +38,8 @@ export const ssoLinkSchema = z
 		provider: providerIdSchema,
 		target: linkTargetSchema,
 		resourceId: z.string().nullable(),
-		url: z.string().url(),
+		// A login link is a web page: javascript:, data:, file: … are refused.
+		url: z.string().refine(isHttpUrl, 'not an http(s) URL'),
 		expiresAt: isoUtc.nullable(),
 		expiresInSeconds: z.number().int().nonnegative().nullable(),
 		singleUse: z.boolean().nullable(),
@@ -34,6 +47,9 @@ export const ssoLinkSchema = z
 	})
 	.strict();
 export type SsoLink = z.infer<typeof ssoLinkSchema>;
+
+/** Ten years: longer than any login link lives. */
+const LONGEST_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
 export interface MintedLink {
 	url: string;
@@ -57,13 +73,17 @@ export function normalizeSsoLink(
 ): SsoLink {
 	let expiresAt: string | null = null;
 	let expiresInSeconds: number | null = null;
+	// A lifetime beyond any real link's (or a date JavaScript cannot hold) is
+	// nonsense from the provider: reported as unknown rather than trusted.
+	const plausible = (seconds: number) => Number.isFinite(seconds) && seconds >= 0 && seconds <= LONGEST_LIFETIME_SECONDS;
 	if (minted.expiresAt) {
 		const at = new Date(minted.expiresAt);
-		if (!Number.isNaN(at.getTime())) {
+		const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
+		if (!Number.isNaN(at.getTime()) && seconds <= LONGEST_LIFETIME_SECONDS) {
 			expiresAt = at.toISOString();
-			expiresInSeconds = Math.max(0, Math.round((at.getTime() - now.getTime()) / 1000));
+			expiresInSeconds = Math.max(0, seconds);
 		}
-	} else if (typeof minted.expiresInSeconds === 'number' && minted.expiresInSeconds >= 0) {
+	} else if (typeof minted.expiresInSeconds === 'number' && plausible(minted.expiresInSeconds)) {
 		expiresInSeconds = Math.round(minted.expiresInSeconds);
 		expiresAt = new Date(now.getTime() + expiresInSeconds * 1000).toISOString();
 	}

@@ -122,10 +122,10 @@ export async function apiRequest<T>(
 
 		const failure = api.parseFailure(response);
 		const wait = response.status === 429 ? rateLimitWait(response.headers, attempt) : undefined;
-		permit?.done(
-			!failure ? 'success' : wait ? 'rateLimited' : 'failure',
-			wait ? Date.now() + wait.ms : undefined,
-		);
+		// A wait longer than the maximum fails this item at once and must not hold
+		// the others: each finds out from its own answer.
+		const willWait = wait !== undefined && wait.ms <= policy.maxWaitSeconds * 1000;
+		permit?.done(!failure ? 'success' : willWait ? 'rateLimited' : 'failure', willWait ? Date.now() + wait.ms : undefined);
 		if (!failure) {
 			const parsed = request.schema.safeParse(response.json);
 			if (parsed.success) return parsed.data;
@@ -253,7 +253,7 @@ function networkFailure(
 			provider: api.id,
 			code: TRANSPORT_CODES.timeout,
 			httpCode: null,
-			message: `${name} did not answer within ${Math.round(policy.timeoutMs / 1000)} seconds`,
+			message: `${name} did not answer within ${Math.round(policy.timeoutMs / 1000)} second${Math.round(policy.timeoutMs / 1000) === 1 ? '' : 's'}`,
 			description: `No response from ${origin}. The provider may be slow or unreachable; try again later.`,
 		};
 	}
@@ -311,7 +311,7 @@ function tooLongWaitFailure(
 	const when = retryAt ? ` (at ${retryAt.toISOString()})` : '';
 	return {
 		...failure,
-		message: `${failure.message}. Retry in ${seconds} seconds${when}`,
+		message: `${failure.message.replace(/[.\s]+$/, '')}. Retry in ${seconds} second${seconds === 1 ? '' : 's'}${when}`,
 		description: joinLines(
 			failure.description,
 			`The provider asked to wait ${seconds} s, longer than the ${policy.maxWaitSeconds} s this node waits.`,

@@ -178,6 +178,67 @@ export class N8nInstance {
 		return { status: raw.status, runData: raw.data.resultData.runData, error: raw.data.resultData.error };
 	}
 
+	/**
+	 * An instance on a user folder that outlives the process (e.g. `npm start`'s),
+	 * created on first use. `dispose()` would delete it: don't call it.
+	 */
+	static async open(userFolder: string): Promise<N8nInstance> {
+		const { n8n, nodeBinDir } = await ensureN8n();
+		await mkdir(path.join(userFolder, '.n8n/nodes/node_modules'), { recursive: true });
+		return new N8nInstance(userFolder, n8n, nodeBinDir);
+	}
+
+	/**
+	 * `n8n publish:workflow --id=…`: the published version serves production
+	 * webhooks and triggers from the next `n8n start` (n8n 2.x; the old
+	 * `update:workflow --active=true` is deprecated and does the same).
+	 */
+	async publishWorkflow(workflowId: string): Promise<void> {
+		const result = await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		if (result.code !== 0 || /error/i.test(result.stderr)) {
+			throw new Error(`n8n publish:workflow --id=${workflowId} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+		}
+	}
+
+	/** Every node type n8n loads, as `n8n export:nodes` lists them (community packages included). */
+	async nodeTypes(): Promise<Array<{ name: string; displayName: string; version: number | number[]; credentials?: Array<{ name: string }> }>> {
+		const file = path.join(this.userFolder, `nodes-${Date.now()}.json`);
+		const result = await this.cli(['export:nodes', `--output=${file}`]);
+		if (result.code !== 0) throw new Error(`n8n export:nodes failed: ${result.stdout}\n${result.stderr}`);
+		// The command ends its stream without waiting for it to flush; the file is complete once the process exited.
+		const types = JSON.parse(await readFile(file, 'utf8')) as Array<{ name: string; displayName: string; version: number | number[] }>;
+		await rm(file, { force: true });
+		return types;
+	}
+
+	/**
+	 * `n8n start` on 127.0.0.1, in its own process group (so a terminal's Ctrl-C
+	 * reaches only the caller, which stops n8n in order). Resolves once the
+	 * editor is up and published workflows were handed to activation.
+	 */
+	async start(options: StartOptions = {}): Promise<N8nServer> {
+		const port = options.port ?? (await freePort());
+		const brokerPort = await freePort();
+		const child = spawn(this.n8n, ['start'], {
+			cwd: this.userFolder,
+			env: this.env({
+				N8N_PORT: String(port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				N8N_PROTOCOL: 'http',
+				N8N_SECURE_COOKIE: 'false',
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				...options.env,
+			}),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		const server = new N8nServer(child, `http://127.0.0.1:${port}`, options.logFile);
+		options.onSpawn?.(server);
+		await server.ready(options.timeoutMs ?? 300_000);
+		return server;
+	}
+
 	async dispose(): Promise<void> {
 		await rm(this.userFolder, { recursive: true, force: true });
 	}
@@ -198,4 +259,209 @@ export function manualWorkflow(
 		connections[all[index].name] = { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] };
 	}
 	return { id, name, active: false, nodes: all, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' } };
+}
+
+export interface StartOptions {
+	/** Port of the editor, REST API and webhooks; a free one when absent. */
+	port?: number;
+	/** Extra environment for n8n (wins over the defaults). */
+	env?: Record<string, string>;
+	/** Where n8n's own output goes (truncated on start); it is also kept in memory (`log`). */
+	logFile?: string;
+	/** How long n8n may take to come up; default 5 minutes (a fresh database migrates first). */
+	timeoutMs?: number;
+	/** Called as soon as the process exists, before it is ready (e.g. to stop it on Ctrl-C meanwhile). */
+	onSpawn?: (server: N8nServer) => void;
+}
+
+/** A running `n8n start`. */
+export class N8nServer {
+	/** n8n's stdout and stderr so far (the last 2 MB). */
+	log = '';
+
+	readonly exited: Promise<number | null>;
+
+	private exitCode: number | null | undefined;
+
+	constructor(
+		readonly child: ChildProcess,
+		/** e.g. `http://127.0.0.1:5678`, no trailing slash. */
+		readonly url: string,
+		logFile?: string,
+	) {
+		const file = logFile ? createWriteStream(logFile, { flags: 'w' }) : undefined;
+		const append = (chunk: Buffer) => {
+			this.log = (this.log + chunk.toString()).slice(-2_000_000);
+			file?.write(chunk);
+		};
+		child.stdout?.on('data', append);
+		child.stderr?.on('data', append);
+		this.exited = new Promise((resolve) =>
+			child.on('exit', (code, signal) => {
+				this.exitCode = code ?? (signal ? null : -1);
+				file?.end();
+				resolve(this.exitCode);
+			}),
+		);
+	}
+
+	get running(): boolean {
+		return this.exitCode === undefined;
+	}
+
+	/** Waits for "Editor is now accessible via" and a ready health check. */
+	async ready(timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (!this.running) throw new Error(`n8n exited (${this.exitCode}) before it was ready:\n${this.log.slice(-4000)}`);
+			if (this.log.includes('Editor is now accessible via')) {
+				try {
+					const response = await fetch(`${this.url}/healthz/readiness`);
+					await response.arrayBuffer();
+					if (response.ok) return;
+				} catch {
+					// not listening yet
+				}
+			}
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		await this.stop();
+		throw new Error(`n8n was not ready after ${Math.round(timeoutMs / 1000)} s:\n${this.log.slice(-4000)}`);
+	}
+
+	/**
+	 * Creates the owner account the way the editor's setup page does
+	 * (`POST /rest/owner/setup`), unless the instance already has an owner.
+	 * Returns whether it created one.
+	 */
+	async setupOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<boolean> {
+		const settings = (await (await fetch(`${this.url}/rest/settings`)).json()) as {
+			data: { userManagement: { showSetupOnFirstLoad?: boolean } };
+		};
+		if (settings.data.userManagement.showSetupOnFirstLoad === false) return false;
+		const response = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`n8n owner setup failed: HTTP ${response.status} ${text}`);
+		return true;
+	}
+
+	/** Logs in as the editor does and returns the session cookie (`n8n-auth=…`). */
+	async login(email: string, password: string): Promise<string> {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+		await response.text();
+		const cookie = (response.headers.getSetCookie?.() ?? []).find((entry) => entry.startsWith('n8n-auth='));
+		if (!response.ok || !cookie) throw new Error(`n8n login failed: HTTP ${response.status}`);
+		return cookie.split(';')[0];
+	}
+
+	/** SIGTERM to n8n (it shuts down in order); its whole process group is killed after `graceMs`. */
+	async stop(graceMs = 30_000): Promise<void> {
+		if (!this.running || this.child.pid === undefined) return;
+		const pid = this.child.pid;
+		try {
+			process.kill(pid, 'SIGTERM');
+		} catch {
+			return;
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}, graceMs);
+		await this.exited;
+		clearTimeout(timer);
+		// n8n's task runner and anything else it started: gone with it, or now.
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			// the group is empty
+		}
+	}
+
+	/** Synchronous last resort for `process.on('exit')`. */
+	kill(): void {
+		if (this.running && this.child.pid !== undefined) {
+			try {
+				process.kill(-this.child.pid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+	}
+}
+
+/** The sandbox credentials the examples use, by fixed id (the same ids as nodes.e2e.test.ts). */
+export const SANDBOX_CREDENTIALS = {
+	hostUpApi: { id: 'hostUpSandbox01', name: 'HostUp sandbox' },
+	installatronApi: { id: 'installatronSbx1', name: 'Installatron sandbox' },
+	mailUpApi: { id: 'mailUpSandbox001', name: 'MailUp sandbox' },
+	wisecpApi: { id: 'wisecpSandbox001', name: 'WISECP sandbox' },
+	whmcs: { id: 'whmcsSandbox0001', name: 'WHMCS sandbox (SSO Link custom)' },
+	cpanel: { id: 'cpanelSandbox001', name: 'cPanel sandbox (SSO Link custom)' },
+} as const;
+
+/**
+ * One credential per provider, pointing at a sandbox whose base URLs
+ * `baseUrl(prefix, { https })` gives (Sandbox#baseUrl): Installatron over the
+ * self-signed HTTPS listener, the SSO Link custom provider at the WHMCS- and
+ * cPanel-shaped endpoints.
+ */
+export function sandboxCredentials(baseUrl: (prefix: string, options?: { https?: boolean }) => string) {
+	const ids = SANDBOX_CREDENTIALS;
+	return [
+		{ ...ids.hostUpApi, type: 'hostUpApi', data: { apiKey: HOSTUP_KEYS.full, baseUrl: baseUrl('hostup') } },
+		{
+			...ids.installatronApi,
+			type: 'installatronApi',
+			data: { apiKey: INSTALLATRON_KEYS.valid, baseUrl: baseUrl('installatron', { https: true }), allowUnauthorizedCerts: true },
+		},
+		{ ...ids.mailUpApi, type: 'mailUpApi', data: { ...MAILUP_ACCOUNT, baseUrl: baseUrl('mailup') } },
+		{ ...ids.wisecpApi, type: 'wisecpApi', data: { apiKey: WISECP_KEYS.full, apiUrl: `${baseUrl('wisecp')}/api/` } },
+		{
+			...ids.whmcs,
+			type: 'ssoLinkCustomApi',
+			data: { baseUrl: baseUrl('whmcs'), keyLocation: 'query', queryName: 'accesskey', apiKey: WHMCS_KEY },
+		},
+		{
+			...ids.cpanel,
+			type: 'ssoLinkCustomApi',
+			data: { baseUrl: baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
+		},
+	];
+}
+
+export interface ExampleWorkflow {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; webhookId?: string; disabled?: boolean }>;
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+/** The example workflows (`examples/*.json`), by file name. */
+export async function loadExamples(): Promise<Array<{ file: string; workflow: ExampleWorkflow }>> {
+	const dir = path.join(PACKAGE_ROOT, 'examples');
+	if (!existsSync(dir)) return [];
+	const files = (await readdir(dir)).filter((file) => file.endsWith('.json')).sort();
+	return await Promise.all(
+		files.map(async (file) => ({ file, workflow: JSON.parse(await readFile(path.join(dir, file), 'utf8')) as ExampleWorkflow })),
+	);
+}
+
+/** Workflows that answer on a production webhook: they need publishing. */
+export function webhookPaths(workflow: ExampleWorkflow): string[] {
+	return workflow.nodes
+		.filter((node) => node.type === 'n8n-nodes-base.webhook' && !node.disabled)
+		.map((node) => String(node.parameters.path ?? ''));
 }

@@ -18,7 +18,7 @@ import { apiRequest } from '../../shared/transport';
 export function valueAtPath(value: unknown, path: string): unknown {
 	let current = value;
 	for (const part of path.split('.').filter(Boolean)) {
-		if (current === null || typeof current !== 'object') return undefined;
+		if (current === null || typeof current !== 'object' || !Object.hasOwn(current, part)) return undefined;
 		current = (current as Record<string, unknown>)[part];
 	}
 	return current;
@@ -207,6 +207,8 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 		secretFields: ['apiKey'],
 		parseFailure(response: RawResponse): ProviderFailure | undefined {
 			const ok = response.status >= 200 && response.status < 300;
+			// A 2xx that is not JSON is the transport's "invalid response", as for every provider.
+			if (ok && response.json === undefined) return undefined;
 			const succeeded =
 				!mapping.successPath || textAt(response.json, mapping.successPath) === (mapping.successValue ?? '');
 			if (ok && succeeded) return undefined;
@@ -226,6 +228,9 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 }
 
 const epochOrIso = z.union([z.number(), z.string()]);
+
+/** Any JSON object or array: the Link Path is looked up in it. */
+const jsonBody = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 
 async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
 	const method = this.getNodeParameter('method', itemIndex, 'POST') as 'GET' | 'POST';
@@ -250,7 +255,7 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 		bodyFormat,
 		// Every request of this provider mints a link: never repeat one the provider may have acted on.
 		mints: true,
-		schema: z.unknown(),
+		schema: jsonBody,
 		itemIndex,
 	});
 

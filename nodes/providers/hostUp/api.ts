@@ -5,6 +5,7 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { httpUrlSchema } from '../../shared/schemas';
 
 /** HostUp API v2 (PROVIDERS.md, provider-docs/hostup-*). */
 export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
@@ -75,13 +76,13 @@ export const ssoAvailabilitySchema = z.object({
 });
 
 export const controlPanelSsoSchema = z.object({
-	loginUrl: z.string().url(),
+	loginUrl: httpUrlSchema,
 	expiresAt: z.string().nullable(),
 	singleUse: z.boolean(),
 });
 
 export const wordpressSsoSchema = z.object({
-	loginUrl: z.string().url(),
+	loginUrl: httpUrlSchema,
 	id: z.string(),
 	expiresAt: z.string().nullable(),
 	singleUse: z.boolean(),
@@ -137,7 +138,7 @@ export function parseHostUpFailure(response: RawResponse): ProviderFailure | und
 		message: [title ?? `HTTP ${response.status}`, detail].filter(Boolean).join(': '),
 		description: [
 			...fieldErrors,
-			HINTS[resolvedCode],
+			Object.hasOwn(HINTS, resolvedCode) ? HINTS[resolvedCode] : undefined,
 			requestId ? `HostUp request ID: ${requestId}` : undefined,
 		]
 			.filter(Boolean)

@@ -5,6 +5,7 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { httpUrlSchema } from '../../shared/schemas';
 
 /** Installatron Server API (PROVIDERS.md, provider-docs/installatron-install-login.txt). */
 
@@ -64,7 +65,7 @@ export const installsSchema = z.object({
 export const installSchema = z.object({ data: install });
 
 /** `data` is the URL of a one-time SSO script to send the browser to. */
-export const loginSchema = z.object({ data: z.string().url() });
+export const loginSchema = z.object({ data: httpUrlSchema });
 
 const errorSchema = z
 	.object({
@@ -102,7 +103,7 @@ const ERRCODES: Record<string, { message: string; hint?: string }> = {
 
 /** Errcodes Installatron documents: anything else on a login may mean "no SSO for this application". */
 export function isDocumentedErrcode(code: string): boolean {
-	return code in ERRCODES;
+	return Object.hasOwn(ERRCODES, code);
 }
 
 /**
@@ -113,10 +114,13 @@ export function isDocumentedErrcode(code: string): boolean {
 export function parseInstallatronFailure(response: RawResponse): ProviderFailure | undefined {
 	const parsed = errorSchema.safeParse(response.json);
 	const body = parsed.success ? parsed.data : undefined;
-	const ok = response.status >= 200 && response.status < 300 && body?.result !== false;
+	// `result: false` decides on its own, whatever the other fields look like.
+	const refused = typeof response.json === 'object' && response.json !== null && (response.json as { result?: unknown }).result === false;
+	const ok = response.status >= 200 && response.status < 300 && !refused;
 	if (ok) return undefined;
-	const code = body?.errcode || TRANSPORT_CODES.http(response.status);
-	const known = ERRCODES[code];
+	const rawCode = (response.json as { errcode?: unknown } | undefined)?.errcode;
+	const code = (typeof rawCode === 'string' && rawCode) || TRANSPORT_CODES.http(response.status);
+	const known = isDocumentedErrcode(code) ? ERRCODES[code] : undefined;
 	const providerMessage = body?.message?.trim();
 	const message =
 		known?.message ??

@@ -129,7 +129,9 @@ function readLoginOptions(ctx: IExecuteFunctions, itemIndex: number): { url?: st
 	const user = typeof options.user === 'string' ? options.user.trim() : '';
 	// Relative ("/wp-admin", "controllers/…") or absolute http(s); nothing that
 	// a browser would run or that could smuggle a second parameter.
-	if (url && (/[\s<>"]/.test(url) || (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^https?:\/\//i.test(url)))) {
+	// Control characters too: browsers drop them, so "\u0001javascript:…" would run.
+	const hasControl = [...url].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127);
+	if (url && (hasControl || /[\s<>"]/.test(url) || (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^https?:\/\//i.test(url)))) {
 		throw invalidParameterError(ctx.getNode(), 'Redirect URL', 'use a path such as /wp-admin or an http(s) URL', itemIndex, 'installatron');
 	}
 	return { ...(url ? { url } : {}), ...(user ? { user } : {}) };

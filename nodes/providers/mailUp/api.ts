@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { httpUrlSchema } from '../../shared/schemas';
 
 /** MailUp REST API v1.1 (PROVIDERS.md, provider-docs/mailup-console-sso.txt). */
 export const MAILUP_DEFAULT_BASE_URL = 'https://services.mailup.com';
@@ -45,7 +46,7 @@ export const listsPageSchema = z.object({
 });
 
 export const ssoSchema = z.object({
-	Link: z.object({ href: z.string().url() }).passthrough(),
+	Link: z.object({ href: httpUrlSchema }).passthrough(),
 	ExpiresIn: z.number().nonnegative(),
 });
 
@@ -98,7 +99,7 @@ function findTokenError(error: unknown): TokenError | undefined {
 export function parseMailUpTokenError(error: unknown): ProviderFailure | undefined {
 	const token = findTokenError(error);
 	if (!token) return undefined;
-	const code = token.error ?? TRANSPORT_CODES.http(token.status);
+	const code = typeof token.error === 'string' && token.error ? token.error : TRANSPORT_CODES.http(token.status);
 	const what: Record<string, string> = {
 		invalid_grant: 'MailUp rejected the username or password',
 		invalid_client: 'MailUp rejected the client ID or client secret',
@@ -107,7 +108,7 @@ export function parseMailUpTokenError(error: unknown): ProviderFailure | undefin
 		provider: 'mailup',
 		code,
 		httpCode: token.status,
-		message: what[code] ?? `MailUp did not issue an access token (HTTP ${token.status})`,
+		message: Object.hasOwn(what, code) ? what[code] : `MailUp did not issue an access token (HTTP ${token.status})`,
 		description: [token.description && `MailUp said: ${token.description}`, 'Check the MailUp credential.']
 			.filter(Boolean)
 			.join('\n'),

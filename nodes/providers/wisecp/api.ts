@@ -5,10 +5,12 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { httpUrlSchema } from '../../shared/schemas';
 
 /** WISECP (PROVIDERS.md, provider-docs/wisecp-create-client-sso-token.txt). */
 
-export const USER_ID: IdFormat = { pattern: '^[1-9][0-9]{0,17}$', example: '18' };
+/** Up to 15 digits: sent as a JSON number, and larger ones would not arrive exactly. */
+export const USER_ID: IdFormat = { pattern: '^[1-9][0-9]{0,14}$', example: '18' };
 
 /** WISECP documents a one-time link that lives 60 seconds. */
 export const LINK_LIFETIME_SECONDS = 60;
@@ -33,7 +35,7 @@ export const paths = {
 
 export const ssoTokenSchema = z.object({
 	status: z.literal('successful'),
-	data: z.object({ url: z.string().url(), token: z.string().optional() }).passthrough(),
+	data: z.object({ url: httpUrlSchema, token: z.string().optional() }).passthrough(),
 });
 
 export const clientsPageSchema = z.object({
@@ -83,9 +85,10 @@ const MESSAGE_CODES: Array<{ pattern: RegExp; code: string; hint: string }> = [
 	},
 ];
 
-function classify(message: string): { code: string; hint?: string } {
+function classify(message: string, status: number): { code: string; hint?: string } {
 	const match = MESSAGE_CODES.find((entry) => entry.pattern.test(message));
-	return match ? { code: match.code, hint: match.hint } : { code: 'wisecp_error' };
+	if (match) return { code: match.code, hint: match.hint };
+	return { code: status >= 400 ? TRANSPORT_CODES.http(status) : 'wisecp_error' };
 }
 
 const legacyErrorSchema = z.object({ status: z.literal('error'), message: z.string().optional() }).passthrough();
@@ -94,7 +97,7 @@ export function parseLegacyFailure(response: RawResponse): ProviderFailure | und
 	const error = legacyErrorSchema.safeParse(response.json);
 	if (error.success) {
 		const message = error.data.message?.trim() || 'WISECP reported an error without a message';
-		const { code, hint } = classify(message);
+		const { code, hint } = classify(message, response.status);
 		return { provider: 'wisecp', code, httpCode: response.status, message, description: hint };
 	}
 	if (response.status >= 200 && response.status < 300) return undefined;

@@ -1,0 +1,229 @@
+/**
+ * The example workflows (examples/*.json) in a real n8n, against the sandbox:
+ * the packed package installed as n8n installs a community package, the
+ * sandbox credentials and the examples imported as `npm start` imports them,
+ * the scheduled example run with `n8n execute`, the webhook examples published
+ * (`n8n publish:workflow`) and called over HTTP on a running `n8n start`.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { request } from 'undici';
+
+import { openLink } from '../helpers/assertions';
+import { ssoLinkSchema } from '../../nodes/shared/schemas';
+import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
+import { Sandbox } from '../sandbox/server';
+import type { ExampleWorkflow, N8nServer } from './n8n-cli';
+import { N8nInstance, PACKAGE_ROOT, SANDBOX_CREDENTIALS, loadExamples, packPackage, sandboxCredentials, webhookPaths } from './n8n-cli';
+
+const OWNER = { email: 'owner@example.com', password: 'SsoLink-E2e-1', firstName: 'E2E', lastName: 'Owner' };
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+let examples: Array<{ file: string; workflow: ExampleWorkflow }>;
+
+/** The package's node and credential type names, read from what it ships (package.json `n8n`, dist/). */
+function packageTypes(): { nodes: string[]; credentials: string[] } {
+	const manifest = require(path.join(PACKAGE_ROOT, 'package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
+	const nameOf = (file: string) => {
+		const exported = require(path.join(PACKAGE_ROOT, file)) as Record<string, new () => { name?: string; description?: { name: string } }>;
+		const instance = new (Object.values(exported)[0])();
+		return instance.description?.name ?? instance.name ?? '';
+	};
+	return { nodes: manifest.n8n.nodes.map(nameOf), credentials: manifest.n8n.credentials.map(nameOf) };
+}
+
+beforeAll(async () => {
+	sandbox = await Sandbox.start();
+	n8n = await N8nInstance.create();
+	await n8n.installPackage(await packPackage(await mkdtemp(path.join(tmpdir(), 'sso-link-pack-'))));
+	await n8n.importCredentials(sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)));
+	examples = await loadExamples();
+	await n8n.importWorkflows(examples.map(({ workflow }) => workflow));
+}, 15 * 60_000);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+beforeEach(() => sandbox.reset());
+
+describe('examples/', () => {
+	it('name credentials by the ids npm start imports and save no successful execution', () => {
+		expect(examples.map(({ file }) => file)).toEqual(['nightly-wp-admin-links.json', 'onboarding-webhook.json', 'support-desk-sso-link.json']);
+		const credentialIds = new Set<string>(Object.values(SANDBOX_CREDENTIALS).map((credential) => credential.id));
+		for (const { workflow } of examples) {
+			expect(workflow.id.length).toBeLessThanOrEqual(21);
+			expect(workflow.settings).toMatchObject({ saveDataSuccessExecution: 'none', saveManualExecutions: false });
+			for (const node of workflow.nodes as Array<{ credentials?: Record<string, { id: string }> }>) {
+				for (const credential of Object.values(node.credentials ?? {})) expect(credentialIds.has(credential.id)).toBe(true);
+			}
+		}
+	});
+});
+
+describe('the package in n8n', () => {
+	it('n8n loads every node type of the package (n8n export:nodes)', async () => {
+		const { nodes, credentials } = packageTypes();
+		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'ssoLink']);
+		const loaded = await n8n.nodeTypes();
+		for (const name of nodes) {
+			const type = loaded.find((entry) => entry.name === `n8n-nodes-sso-link.${name}`);
+			expect(type).toBeDefined();
+			for (const credential of type?.credentials ?? []) expect(credentials).toContain(credential.name);
+		}
+		// Every credential type is used by some node.
+		const used = new Set(loaded.filter((entry) => entry.name.startsWith('n8n-nodes-sso-link.')).flatMap((entry) => (entry.credentials ?? []).map((credential) => credential.name)));
+		expect([...used].sort()).toEqual([...credentials].sort());
+	});
+
+	it('runs the nightly example (Run now trigger) with n8n execute: links for the sites that match', async () => {
+		const result = await n8n.execute('exNightlyWpLinks01');
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		const items = (node: string) => (result.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+		expect(items('List accounts')).toHaveLength(7);
+		expect(items('Active accounts')).toHaveLength(5);
+		expect(items('Sites matching the text').map((site) => site.id)).toEqual([hostUpSiteId(0, 0), hostUpSiteId(0, 1)]);
+		for (const link of items('Create wp-admin link')) {
+			expect(ssoLinkSchema.parse(link)).toMatchObject({ provider: 'hostup', target: 'wordpressAdmin', singleUse: true });
+		}
+		const perSite = items('Link per site');
+		expect(perSite.map(({ site, siteUrl }) => ({ site, siteUrl }))).toEqual([
+			{ site: 'Acme Bakery', siteUrl: 'https://acme-bakery.se' },
+			{ site: 'Acme Bakery 2', siteUrl: 'https://acme-bakery.se/site2' },
+		]);
+		expect(sandbox.hostup.minted).toEqual([
+			{ accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 0) },
+			{ accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 1) },
+		]);
+		for (const { loginUrl } of perSite) {
+			expect(await openLink(String(loginUrl))).toBe(200);
+			expect(await openLink(String(loginUrl))).toBe(410);
+		}
+	});
+});
+
+describe('n8n start with the webhook examples published', () => {
+	let server: N8nServer;
+	let cookie: string;
+
+	const call = async (method: 'GET' | 'POST', route: string, body?: unknown) => {
+		const response = await request(`${server.url}${route}`, {
+			method,
+			headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return { status: response.statusCode, json: (await response.body.json()) as Record<string, any> };
+	};
+
+	/** A real HTTP POST to a production webhook, as a caller sends it. */
+	const post = async (hook: string, body: unknown) => {
+		const response = await request(`${server.url}/webhook/${hook}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
+	};
+
+	beforeAll(async () => {
+		const published = examples.filter(({ workflow }) => webhookPaths(workflow).length > 0).map(({ workflow }) => workflow.id);
+		expect(published).toEqual(['exOnboardingLink01', 'exSupportDeskSso01']);
+		// n8n 2.40.7: `publish:workflow` (`update:workflow --active=true` is deprecated and does the same).
+		for (const id of published) await n8n.publishWorkflow(id);
+		server = await n8n.start();
+		expect(await server.setupOwner(OWNER)).toBe(true);
+		expect(await server.setupOwner(OWNER)).toBe(false);
+		cookie = await server.login(OWNER.email, OWNER.password);
+	}, 10 * 60_000);
+
+	afterAll(async () => {
+		await server?.stop();
+	}, 60_000);
+
+	it('serves every node and credential type of the package to the editor', async () => {
+		const { nodes, credentials } = packageTypes();
+		const nodeTypes = (await call('GET', '/types/nodes.json')).json as unknown as Array<{ name: string }>;
+		const credentialTypes = (await call('GET', '/types/credentials.json')).json as unknown as Array<{ name: string }>;
+		for (const name of nodes) expect(nodeTypes.map((type) => type.name)).toContain(`n8n-nodes-sso-link.${name}`);
+		for (const name of credentials) expect(credentialTypes.map((type) => type.name)).toContain(name);
+	});
+
+	it("every provider's sandbox credential passes its Test, as the editor runs it", async () => {
+		// Not the two SSO Link Custom API credentials: their test is a GET of the base URL, which the
+		// sandbox's WHMCS and cPanel peers answer with 404, so n8n reports it as failed.
+		const results: Record<string, string> = {};
+		for (const { id } of [SANDBOX_CREDENTIALS.hostUpApi, SANDBOX_CREDENTIALS.installatronApi, SANDBOX_CREDENTIALS.mailUpApi, SANDBOX_CREDENTIALS.wisecpApi]) {
+			// The editor sends back what it got (secrets blanked); n8n fills them in from the stored credential.
+			const stored = (await call('GET', `/rest/credentials/${id}?includeData=true`)).json.data;
+			const tested = await call('POST', '/rest/credentials/test', {
+				credentials: { id: stored.id, name: stored.name, type: stored.type, data: stored.data },
+			});
+			results[id] = `${tested.json.data.status}: ${tested.json.data.message}`;
+		}
+		expect(results).toEqual({
+			hostUpSandbox01: 'OK: Connection successful!',
+			installatronSbx1: 'OK: Connection successful!',
+			mailUpSandbox001: 'OK: Connection successful!',
+			wisecpSandbox001: 'OK: Connection successful!',
+		});
+	});
+
+	it('onboarding: a POST answers with a working single-use wp-admin link', async () => {
+		const answer = await post('onboarding-login', { accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 1), email: 'anna@example.com' });
+		expect(answer.status).toBe(200);
+		expect(Object.keys(answer.json).sort()).toEqual(['expiresAt', 'loginUrl']);
+		expect(answer.json.expiresAt).toBeNull();
+		expect(sandbox.hostup.minted).toEqual([{ accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 1) }]);
+		expect(await openLink(String(answer.json.loginUrl))).toBe(200);
+		expect(await openLink(String(answer.json.loginUrl))).toBe(410);
+	});
+
+	it('onboarding: unknown and malformed ids answer 404 and 400 with the error, and mint nothing', async () => {
+		const unknown = await post('onboarding-login', { accountId: hostUpAccountId(0), siteId: 'wp_sandbox0001s9', email: 'anna@example.com' });
+		expect(unknown).toEqual({ status: 404, json: { error: 'Not found: The requested resource could not be found.', code: 'not_found' } });
+		const malformed = await post('onboarding-login', { siteId: hostUpSiteId(0, 0) });
+		expect(malformed.status).toBe(400);
+		expect(malformed.json.error).toMatch(/Account/);
+		expect(sandbox.hostup.minted).toEqual([]);
+	});
+
+	it('support desk: every system answers the same shape through SSO Link, with a working link', async () => {
+		const requests = {
+			hostup: { system: 'hostup', accountId: hostUpAccountId(4), siteId: hostUpSiteId(4, 2) },
+			wisecp: { system: 'wisecp', clientId: 4 },
+			whmcs: { system: 'whmcs', clientId: 12 },
+		};
+		const expected = { hostup: ['hostup', 'wordpressAdmin'], wisecp: ['wisecp', 'clientArea'], whmcs: ['custom', 'custom'] };
+		for (const [system, body] of Object.entries(requests)) {
+			const answer = await post('support-login', body);
+			expect({ system, status: answer.status }).toEqual({ system, status: 200 });
+			expect(Object.keys(answer.json).sort()).toEqual(['expiresAt', 'loginUrl', 'provider', 'singleUse', 'target']);
+			expect([answer.json.provider, answer.json.target]).toEqual(expected[system as keyof typeof expected]);
+			expect(answer.json.singleUse).toBe(true);
+			expect(await openLink(String(answer.json.loginUrl))).toBe(200);
+		}
+		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 4, destination: 'ac-ps-tickets' }]);
+		expect(sandbox.whmcs.calls).toEqual([expect.objectContaining({ action: 'CreateSsoToken', client_id: '12' })]);
+	});
+
+	it('support desk: an unknown system and a provider error answer 400 and 502', async () => {
+		expect(await post('support-login', { system: 'plesk' })).toEqual({
+			status: 400,
+			json: { error: 'Unknown system "plesk": use hostup, wisecp or whmcs' },
+		});
+		const failed = await post('support-login', { system: 'whmcs', clientId: 999 });
+		expect(failed.status).toBe(502);
+		expect(failed.json.error).toBe('Client ID Not Found');
+	});
+
+	it('saves no successful execution (their data holds login links)', async () => {
+		const executions = await call('GET', '/rest/executions?filter=%7B%7D');
+		expect(executions.status).toBe(200);
+		expect(executions.json.data.count).toBe(0);
+	});
+});
