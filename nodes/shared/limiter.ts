@@ -110,11 +110,6 @@ export class AdaptiveLimiter {
 		});
 	}
 
-	/** The provider's current rate, if it has limited us (for reports and tests). */
-	get learnedRate(): number | undefined {
-		return this.rate;
-	}
-
 	private pump(): void {
 		while (this.waiters.length > 0) {
 			const waitMs = this.waitBeforeNextSend(this.waiters[0]);

@@ -77,9 +77,8 @@ export type ListSearchMethod = (
 	paginationToken?: string,
 ) => Promise<INodeListSearchResult>;
 
-/** One provider in the registry: its API, the links it mints, its resource pickers. */
+/** One provider in the registry: the links it mints and its resource pickers. */
 export interface ProviderModule {
-	api: ProviderApi;
 	ssoTargets: SsoTarget[];
 	listSearch: Record<string, ListSearchMethod>;
 }

@@ -83,6 +83,13 @@ export async function apiRequest<T>(
 
 	const cancelled = () =>
 		new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+	const pause = async (ms: number) => {
+		try {
+			await sleep(ms, signal);
+		} catch {
+			throw cancelled();
+		}
+	};
 
 	for (let attempt = 0; ; attempt++) {
 		const canRetry = attempt < policy.maxRetries;
@@ -113,7 +120,7 @@ export async function apiRequest<T>(
 				if (providerFailure) throw fail(providerFailure);
 				const code = networkErrorCode(error);
 				if (idempotent && canRetry && code && RETRYABLE_NETWORK_CODES.has(code)) {
-					await sleep(backoffMs(attempt), signal);
+					await pause(backoffMs(attempt));
 					continue;
 				}
 				throw fail(networkFailure(api, origin, code, policy));
@@ -138,7 +145,7 @@ export async function apiRequest<T>(
 			}
 			if (canRetry) {
 				// With a limiter every request of the run now waits for the retry time.
-				if (!limiter) await sleep(wait.ms, signal);
+				if (!limiter) await pause(wait.ms);
 				continue;
 			}
 			throw fail({
@@ -151,7 +158,7 @@ export async function apiRequest<T>(
 		}
 
 		if (idempotent && canRetry && RETRYABLE_GET_STATUSES.has(response.status)) {
-			await sleep(backoffMs(attempt), signal);
+			await pause(backoffMs(attempt));
 			continue;
 		}
 		throw fail(failure);

@@ -301,7 +301,6 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 }
 
 export const custom: ProviderModule = {
-	api: customApi({ urlPath: '' }),
 	listSearch: {},
 	ssoTargets: [
 		{

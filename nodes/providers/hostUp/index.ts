@@ -159,7 +159,6 @@ function siteLabel(entry: HostUpSite): string {
 }
 
 export const hostUp: ProviderModule = {
-	api: hostUpApi,
 	listSearch: {
 		async searchHostUpAccounts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const page = await fetchAccountsPage(this, paginationToken, ACCOUNTS_MAX_PAGE_SIZE);

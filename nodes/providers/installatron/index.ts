@@ -201,7 +201,6 @@ function installLabel(entry: Install): string {
 }
 
 export const installatron: ProviderModule = {
-	api: installatronApi,
 	listSearch: {
 		async searchInstallatronInstalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const offset = paginationToken ? Number(paginationToken) : 0;

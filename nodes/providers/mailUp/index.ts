@@ -80,7 +80,6 @@ function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: 
 }
 
 export const mailUp: ProviderModule = {
-	api: mailUpApi,
 	listSearch: {},
 	ssoTargets: [
 		{

@@ -116,7 +116,6 @@ function clientLabel(entry: WisecpClient): string {
 }
 
 export const wisecp: ProviderModule = {
-	api: wisecpApi,
 	listSearch: {
 		async searchWisecpClients(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const page = paginationToken ? Number(paginationToken) : 1;
