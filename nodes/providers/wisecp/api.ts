@@ -91,12 +91,11 @@ function classify(message: string, status: number): { code: string; hint?: strin
 	return { code: status >= 400 ? TRANSPORT_CODES.http(status) : 'wisecp_error' };
 }
 
-const legacyErrorSchema = z.object({ status: z.literal('error'), message: z.string().optional() }).passthrough();
-
 export function parseLegacyFailure(response: RawResponse): ProviderFailure | undefined {
-	const error = legacyErrorSchema.safeParse(response.json);
-	if (error.success) {
-		const message = error.data.message?.trim() || 'WISECP reported an error without a message';
+	// `status: "error"` decides on its own, whatever the other fields look like.
+	const body = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+	if (body.status === 'error') {
+		const message = (typeof body.message === 'string' && body.message.trim()) || 'WISECP reported an error without a message';
 		const { code, hint } = classify(message, response.status);
 		return { provider: 'wisecp', code, httpCode: response.status, message, description: hint };
 	}
