@@ -2,10 +2,14 @@
  * The build.
  *
  *   typecheck  tsc over everything (nodes, credentials, tests)
- *   bundle     each *.node.ts / *.credentials.ts into one CommonJS file in dist/
- *              with its run-time libraries (zod) inlined, so the published
- *              package has no runtime dependencies; n8n-workflow stays external
- *              because n8n provides it
+ *   bundle     dist/core.js: the core, the providers and their run-time
+ *              libraries (zod) in one CommonJS file, so the published package
+ *              has no runtime dependencies; then each *.node.ts and
+ *              *.credentials.ts into its own file in dist/ that requires
+ *              dist/core.js relatively for all of that. The core is thereby
+ *              loaded once per process, and with it the traffic controllers
+ *              every node shares (nodes/shared/traffic.ts). n8n-workflow stays
+ *              external because n8n provides it.
  *   assets     SVG icons and codex (*.node.json) files next to the bundles
  */
 const { src, dest, series, parallel } = require('gulp');
@@ -39,24 +43,101 @@ function typecheck(done) {
 	done();
 }
 
+/** Source files (relative, no extension) that go into dist/core.js rather than into each entry. */
+function isCoreModule(relative) {
+	return (
+		relative.startsWith('nodes/shared/') ||
+		relative.startsWith('nodes/providers/') ||
+		relative === 'credentials/authentication'
+	);
+}
+
+function coreModules() {
+	return [...listEntries('nodes', '.ts'), ...listEntries('credentials', '.ts')]
+		.map((file) => path.relative(root, file).replace(/\\/g, '/').replace(/\.ts$/, ''))
+		.filter(isCoreModule);
+}
+
+/** The file an import of the project's own code resolves to, as isCoreModule names it. */
+function projectModule(resolveDir, request) {
+	const absolute = path.resolve(resolveDir, request);
+	for (const candidate of [`${absolute}.ts`, path.join(absolute, 'index.ts'), absolute]) {
+		if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+			return path.relative(root, candidate).replace(/\\/g, '/').replace(/\.ts$/, '');
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Replaces every import of a core module in an entry with a property of
+ * dist/core.js, required by a path relative to the entry's output file.
+ */
+function useCore(requireCore) {
+	return {
+		name: 'use-core',
+		setup(build) {
+			build.onResolve({ filter: /.*/ }, (args) => {
+				if (args.kind === 'entry-point') return undefined;
+				if (args.namespace === 'core') return { path: args.path, external: true };
+				if (!args.path.startsWith('.')) {
+					if (args.path === 'n8n-workflow' || args.path.startsWith('node:')) return undefined;
+					// A library used outside the core would be a second copy of it in dist/.
+					return { errors: [{ text: `${args.path}: import it in nodes/shared/ or nodes/providers/, not in a node or credential` }] };
+				}
+				const key = projectModule(args.resolveDir, args.path);
+				return key && isCoreModule(key) ? { path: key, namespace: 'core' } : undefined;
+			});
+			build.onLoad({ filter: /.*/, namespace: 'core' }, (args) => ({
+				contents: `module.exports = require(${JSON.stringify(requireCore)})[${JSON.stringify(args.path)}];`,
+				loader: 'js',
+			}));
+		},
+	};
+}
+
+const ESBUILD_COMMON = {
+	bundle: true,
+	platform: 'node',
+	target: 'node20',
+	format: 'cjs',
+	external: ['n8n-workflow'],
+	sourcemap: false,
+	legalComments: 'none',
+	logLevel: 'warning',
+};
+
 async function bundle() {
-	const entryPoints = [
-		...listEntries('nodes', '.node.ts'),
-		...listEntries('credentials', '.credentials.ts'),
-	];
+	const modules = coreModules();
 	await esbuild.build({
-		entryPoints,
-		outbase: root,
-		outdir: dist,
-		bundle: true,
-		platform: 'node',
-		target: 'node20',
-		format: 'cjs',
-		external: ['n8n-workflow'],
-		sourcemap: false,
-		legalComments: 'none',
-		logLevel: 'warning',
+		...ESBUILD_COMMON,
+		stdin: {
+			contents: `module.exports = {\n${modules
+				.map((name) => `\t${JSON.stringify(name)}: require(${JSON.stringify(`./${name}`)}),`)
+				.join('\n')}\n};\n`,
+			resolveDir: root,
+			sourcefile: 'core.js',
+			loader: 'js',
+		},
+		outfile: path.join(dist, 'core.js'),
 	});
+	const entries = [...listEntries('nodes', '.node.ts'), ...listEntries('credentials', '.credentials.ts')];
+	// Entries at the same depth share the relative path to dist/core.js.
+	const byCorePath = new Map();
+	for (const entry of entries) {
+		const outDir = path.dirname(path.join(dist, path.relative(root, entry)));
+		const requireCore = path.relative(outDir, path.join(dist, 'core.js')).replace(/\\/g, '/');
+		byCorePath.set(requireCore, [...(byCorePath.get(requireCore) ?? []), entry]);
+	}
+	for (const [requireCore, entryPoints] of byCorePath) {
+		await esbuild.build({
+			...ESBUILD_COMMON,
+			entryPoints,
+			outbase: root,
+			outdir: dist,
+			plugins: [useCore(requireCore.startsWith('.') ? requireCore : `./${requireCore}`)],
+		});
+	}
 }
 
 function icons() {

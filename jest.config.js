@@ -9,6 +9,7 @@ module.exports = {
 	},
 	testTimeout: 30000,
 	setupFiles: ['<rootDir>/test/helpers/setup-env.js'],
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/fresh-traffic.ts'],
 	reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 	// The sandbox and n8n executions are real servers and timers: run suites one
 	// after another so timing-sensitive retry tests are not starved on 2 cores.

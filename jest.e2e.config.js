@@ -6,4 +6,6 @@ module.exports = {
 	testMatch: ['**/*.e2e.test.ts'],
 	testTimeout: 120000,
 	testPathIgnorePatterns: ['/node_modules/'],
+	// n8n runs in its own processes there.
+	setupFilesAfterEnv: [],
 };

@@ -27,7 +27,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				'0 (automatic) sends as fast as the provider allows: many at once until it rate-limits, then at the rate it accepts. Set a number to cap it, 1 for one at a time.',
+				"0 (automatic): as fast as the provider allows, shared with every workflow of this n8n that uses the same credential; a customer's own server (Installatron, WISECP, Custom) gets at most 6 at once. A number caps (or raises) the requests in flight to the provider, 1 for one at a time.",
 		},
 		{
 			displayName: 'Max Retries',
@@ -35,7 +35,8 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 3,
-			description: 'How often a rate-limited request (or a failed read) is tried again',
+			description:
+				'How often a read is tried again after a 502, 503 or 504 or a network error. A request that creates a login link is never repeated after such a failure. Rate limits (429) are governed by Max Retry Wait.',
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
@@ -43,7 +44,8 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
-			description: 'If the provider asks to wait longer than this, fail at once and say when to retry',
+			description:
+				'How long an item may keep waiting on rate limits (429), from its first one: it is tried again until then. If the provider asks to wait beyond that, it fails at once and says when to retry.',
 		},
 		{
 			displayName: 'Timeout (Seconds)',

@@ -8,6 +8,7 @@ import type {
 
 import type { ProviderFailure } from './errors';
 import type { HeaderBag } from './retry';
+import type { TrafficProfile } from './traffic';
 import type { LinkTarget, MintedLink, ProviderId } from './schemas';
 
 /** The contexts that may call a provider: node executions and the editor's resource pickers. */
@@ -31,6 +32,14 @@ export interface ProviderApi {
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 	/** Credential fields whose values must never appear in an error. */
 	secretFields: readonly string[];
+	/**
+	 * Credential fields that tell one provider account from another, for
+	 * sharing its rate limit (traffic.ts); default: `secretFields`. Never a
+	 * field that changes during use, such as a renewed token.
+	 */
+	identityFields?: readonly string[];
+	/** How hard this provider's endpoints may be driven; default SAAS_API. */
+	traffic?: TrafficProfile;
 	/** Headers every request carries (besides auth, which the credential adds). */
 	headers?: Record<string, string>;
 	/**

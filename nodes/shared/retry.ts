@@ -3,11 +3,16 @@
  * clock: how long to wait before the next attempt and whether waiting is
  * allowed at all.
  */
+import type { RateLimitHint } from './traffic';
 
 export interface RetryPolicy {
-	/** Retries after the first attempt. */
+	/** Retries of a read after a 502/503/504 or a network error. */
 	maxRetries: number;
-	/** A wait longer than this fails at once, telling the user when to retry. */
+	/**
+	 * The time an item may spend waiting on 429s, from its first one: a 429 is
+	 * retried (the provider did nothing) until this budget is spent, and a wait
+	 * that would overrun it fails at once, telling the user when to retry.
+	 */
 	maxWaitSeconds: number;
 	/** Per-request timeout. */
 	timeoutMs: number;
@@ -43,9 +48,24 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 /**
+ * When `X-RateLimit-Reset` says the limit resets (epoch ms), or undefined.
+ * APIs send it three ways: delta seconds (`60`), epoch seconds
+ * (`1767225600`) or a date (HostUp sends ISO 8601, see README "Speed and rate
+ * limits"). 1–8 digits are seconds from now (8 digits is over three years),
+ * 9 or more epoch seconds, anything else a date.
+ */
+export function parseResetTime(value: string | undefined, now: number): number | undefined {
+	const text = value?.trim();
+	if (!text) return undefined;
+	if (/^\d{1,8}(\.\d+)?$/.test(text)) return now + Number(text) * 1000;
+	if (/^\d{9,}$/.test(text)) return Number(text) * 1000;
+	const at = Date.parse(text);
+	return Number.isNaN(at) ? undefined : at;
+}
+
+/**
  * The wait a 429 asks for: `Retry-After` (seconds or an HTTP date), else
- * `X-RateLimit-Reset` (HostUp sends an ISO 8601 time, not epoch seconds; epoch
- * seconds are accepted too), else backoff.
+ * `X-RateLimit-Reset` (see parseResetTime), else backoff.
  */
 export function rateLimitWait(
 	headers: HeaderBag,
@@ -68,12 +88,30 @@ export function rateLimitWait(
 		const at = Date.parse(retryAfter);
 		if (!Number.isNaN(at)) return until(at, 'retry-after');
 	}
-	const reset = header(headers, 'x-ratelimit-reset')?.trim();
-	if (reset) {
-		const at = /^\d{9,}$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
-		if (!Number.isNaN(at)) return until(at, 'x-ratelimit-reset');
-	}
+	const reset = parseResetTime(header(headers, 'x-ratelimit-reset'), now.getTime());
+	if (reset !== undefined) return until(reset, 'x-ratelimit-reset');
 	return { ms: backoffMs(attempt, random), source: 'backoff' };
+}
+
+/**
+ * What `X-RateLimit-Limit`, `-Remaining` and `-Reset` say, on any answer (HostUp
+ * sends them on its 429s; many APIs on every answer). Values that are not
+ * whole numbers are ignored.
+ */
+export function readRateLimitHint(headers: HeaderBag, now: number): RateLimitHint | undefined {
+	const count = (name: string) => {
+		const text = header(headers, name)?.trim();
+		return text && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+	};
+	const limit = count('x-ratelimit-limit');
+	const remaining = count('x-ratelimit-remaining');
+	const resetAt = parseResetTime(header(headers, 'x-ratelimit-reset'), now);
+	if (limit === undefined && remaining === undefined && resetAt === undefined) return undefined;
+	return {
+		...(limit !== undefined ? { limit } : {}),
+		...(remaining !== undefined ? { remaining } : {}),
+		...(resetAt !== undefined ? { resetAt } : {}),
+	};
 }
 
 /** Longer than any retry maximum anyone sets: a year. */

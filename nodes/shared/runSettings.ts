@@ -1,24 +1,38 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { LimiterSettings } from './limiter';
-import { AUTOMATIC_LIMITER, AdaptiveLimiter } from './limiter';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY } from './retry';
 
-/** What one node run's requests share: the retry policy and the limiter. */
+/**
+ * Why a request of a node run stopped waiting although nothing went wrong with
+ * it: another item failed (without Continue On Fail) or the run ended. It is
+ * the reason of the run's signal, passed through the transport untouched so
+ * the runner never takes it for the item's own failure.
+ */
+export class RunStopped extends Error {}
+
+/** What one node run's requests share. Traffic control is per process (traffic.ts). */
 export interface RunSettings {
 	policy: RetryPolicy;
-	limiter?: AdaptiveLimiter;
+	/** Request Options' cap on requests in flight to the provider; undefined: the provider's default. */
+	maxInFlight?: number;
 	/** How many items may be worked on at once. */
 	itemConcurrency: number;
+	/** Aborts when the execution is cancelled or the run stops (reason: RunStopped). */
+	signal?: AbortSignal;
+	/** Stops every request of the run that is still waiting. */
+	stop(reason: RunStopped): void;
 	/** Credentials read once per run, by type (see runCredentials). */
 	credentials?: Map<string, Promise<ICredentialDataDecryptedObject>>;
 }
 
-const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1 };
+const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1, stop: () => undefined };
+
+/** Items of one run worked on at once; each waits for its turn with the provider. */
+const ITEM_CONCURRENCY = 200;
 
 // Keyed by the node run's context: n8n makes one per node run, so nothing here
-// outlives the run or is shared between executions, processes or workers.
+// outlives the run or is shared between executions.
 const settingsByRun = new WeakMap<object, RunSettings>();
 
 /** The settings of the run a context belongs to (defaults for pickers and credential tests). */
@@ -42,26 +56,29 @@ function positive(value: unknown): number | undefined {
 export function beginRun(ctx: IExecuteFunctions): RunSettings {
 	const options = (ctx.getNodeParameter('requestOptions', 0, {}) ?? {}) as RequestOptions;
 	const cap = positive(options.maxConcurrency);
-	const limiterSettings: LimiterSettings = cap
-		? { ...AUTOMATIC_LIMITER, maxInFlight: Math.floor(cap), initialWindow: Math.min(AUTOMATIC_LIMITER.initialWindow, Math.floor(cap)) }
-		: AUTOMATIC_LIMITER;
 	const maxRetries = Number(options.maxRetries);
+	const stopper = new AbortController();
+	const cancel = ctx.getExecutionCancelSignal?.();
 	const settings: RunSettings = {
 		policy: {
 			maxRetries: Number.isInteger(maxRetries) && maxRetries >= 0 ? maxRetries : DEFAULT_RETRY_POLICY.maxRetries,
 			maxWaitSeconds: positive(options.maxRetryWait) ?? DEFAULT_RETRY_POLICY.maxWaitSeconds,
 			timeoutMs: Math.round((positive(options.timeout) ?? DEFAULT_RETRY_POLICY.timeoutMs / 1000) * 1000),
 		},
-		limiter: new AdaptiveLimiter(limiterSettings),
-		itemConcurrency: limiterSettings.maxInFlight,
+		maxInFlight: cap === undefined ? undefined : Math.floor(cap),
+		itemConcurrency: cap === undefined ? ITEM_CONCURRENCY : Math.min(ITEM_CONCURRENCY, Math.floor(cap)),
+		signal: cancel ? AbortSignal.any([cancel, stopper.signal]) : stopper.signal,
+		stop: (reason) => {
+			if (!stopper.signal.aborted) stopper.abort(reason);
+		},
 		credentials: new Map(),
 	};
 	settingsByRun.set(ctx, settings);
 	return settings;
 }
 
-export function endRun(ctx: IExecuteFunctions, reason: unknown): void {
-	settingsByRun.get(ctx)?.limiter?.close(reason);
+export function endRun(ctx: IExecuteFunctions): void {
+	settingsByRun.get(ctx)?.stop(new RunStopped('the node run ended'));
 	settingsByRun.delete(ctx);
 }
 

@@ -2,22 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getProviderErrorContext } from './errors';
-import { beginRun, endRun } from './runSettings';
+import { RunStopped, beginRun, endRun } from './runSettings';
 
 /** What an operation returns for one input item: one output item, or several (listings). */
 export type ItemResult = IDataObject | IDataObject[];
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemResult>;
 
-/** Rejects the requests still waiting once the run has failed. */
-class RunStopped extends Error {}
-
 /**
  * The only item loop. Runs `operation` for every input item, pairs every output
  * item with its input item and keeps the input order, and under "Continue On
  * Fail" turns a failed item into `{ error, code, httpCode, provider }` while
- * the other items still run. Items run side by side; the run's limiter
- * (runSettings.ts) decides how many requests actually go out at once.
+ * the other items still run. Items run side by side; the provider's traffic
+ * controller (traffic.ts) decides how many requests actually go out at once.
  * Without "Continue On Fail" the first failure stops the run: no new request
  * starts, and the failure of the earliest item is the one reported.
  */
@@ -58,7 +55,7 @@ export async function runForEachItem(
 					];
 				} else if (!(error instanceof RunStopped) && isEarliestFailure(itemIndex)) {
 					run.failure = { itemIndex, error };
-					settings.limiter?.close(new RunStopped('stopped after an earlier item failed'));
+					settings.stop(new RunStopped('stopped after an earlier item failed'));
 				}
 			}
 		}
@@ -67,7 +64,7 @@ export async function runForEachItem(
 	try {
 		await Promise.all(Array.from({ length: Math.min(items.length, settings.itemConcurrency) }, worker));
 	} finally {
-		endRun(ctx, new RunStopped('the node run ended'));
+		endRun(ctx);
 	}
 	if (run.failure) throw withItemIndex(ctx, run.failure.error, run.failure.itemIndex);
 	return [results.flat()];

@@ -1,9 +1,10 @@
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { TRANSPORT_CODES, asNodeError, providerDisplayName, toNodeApiError } from './errors';
-import type { Permit } from './limiter';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { HeaderBag, RetryPolicy } from './retry';
@@ -12,9 +13,12 @@ import {
 	RETRYABLE_NETWORK_CODES,
 	backoffMs,
 	rateLimitWait,
+	readRateLimitHint,
 } from './retry';
-import { runCredentials, runSettings } from './runSettings';
+import { RunStopped, runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
+import type { Permit, RateLimitHint, Report } from './traffic';
+import { SAAS_API, SYSTEM_CLOCK, TRAFFIC, WaitTooLong } from './traffic';
 
 export interface ApiRequest<T> {
 	method: 'GET' | 'POST';
@@ -35,20 +39,29 @@ export interface ApiRequest<T> {
 	itemIndex?: number;
 }
 
+/** What one attempt came to; decided while its permit is still held. */
+type Attempt =
+	| { kind: 'success'; response: RawResponse; failure?: undefined }
+	| { kind: 'rateLimited'; response: RawResponse; failure: ProviderFailure; waitMs: number; retryAt?: Date }
+	| { kind: 'failed'; response?: RawResponse; failure?: ProviderFailure; error?: unknown; networkCode?: string };
+
 /**
  * The only place this package sends HTTP. Goes through n8n's
  * `httpRequestWithAuthentication`, so the credential adds auth and n8n's proxy
- * settings and execution cancellation apply. Retries as CONTRACT.md says: 429
- * always (honouring Retry-After / X-RateLimit-Reset, bounded); GET also on
- * 502/503/504 and network errors; a POST is never repeated once the provider
- * may have acted, because each one mints a new link.
+ * settings and execution cancellation apply. Every request first takes its
+ * turn from the provider endpoint's traffic controller (traffic.ts), shared by
+ * the whole process. Retries as CONTRACT.md says: a 429 until the item's Max
+ * Retry Wait is spent (the provider did nothing); a GET also on 502/503/504
+ * and network errors, Max Retries times; a request that mints is never
+ * repeated after any other failure, because each one mints a new link.
  */
 export async function apiRequest<T>(
 	ctx: RequestContext,
 	api: ProviderApi,
 	request: ApiRequest<T>,
 ): Promise<T> {
-	const { policy, limiter } = runSettings(ctx);
+	const settings = runSettings(ctx);
+	const { policy } = settings;
 	const credentials = await runCredentials(ctx, api.credentialType, request.itemIndex ?? 0);
 	const secrets = api.secretFields
 		.map((field) => credentials[field])
@@ -57,7 +70,9 @@ export async function apiRequest<T>(
 	const origin = safeOrigin(baseUrl);
 	const idempotent = request.method === 'GET' && !request.mints;
 	const form = request.body !== undefined && request.bodyFormat === 'form';
-	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const signal = settings.signal ?? ('getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined);
+	const traffic = TRAFFIC.for(trafficKey(api, origin, credentials), api.traffic ?? SAAS_API);
+	const clock = SYSTEM_CLOCK;
 
 	const fail = (failure: ProviderFailure) =>
 		toNodeApiError(ctx.getNode(), failure, secrets, request.itemIndex);
@@ -81,88 +96,141 @@ export async function apiRequest<T>(
 		abortSignal: signal,
 	};
 
-	const cancelled = () =>
-		new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+	/** A stop of the run passes through as it is; a cancel says so. */
+	const stopped = (error: unknown): Error => {
+		if (signal?.aborted) {
+			if (signal.reason instanceof RunStopped) return signal.reason;
+			return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+		}
+		return asNodeError(ctx.getNode(), error);
+	};
 	const pause = async (ms: number) => {
 		try {
-			await sleep(ms, signal);
-		} catch {
-			throw cancelled();
+			await clock.sleep(ms, signal);
+		} catch (error) {
+			throw stopped(error);
 		}
 	};
 
-	for (let attempt = 0; ; attempt++) {
-		const canRetry = attempt < policy.maxRetries;
-		let permit: Permit | undefined;
+	const since = clock.now();
+	/** Set by the item's first 429: the end of its Max Retry Wait budget. */
+	let deadline: number | undefined;
+	/** A budget whose reset lies beyond this item's wait is not one to wait for: the next request finds out. */
+	const withinBudget = (hint: RateLimitHint | undefined, now: number): RateLimitHint | undefined =>
+		hint?.resetAt !== undefined && hint.resetAt > (deadline ?? now + policy.maxWaitSeconds * 1000)
+			? { limit: hint.limit }
+			: hint;
+
+	/** One request under one permit; the permit is released whatever happens. */
+	const attempt = async (permit: Permit, refusals: number): Promise<Attempt> => {
+		let report: Report = { outcome: 'failure' };
 		try {
-			// A credential that fetches a token sends its first request alone (limiter.ts).
-			permit = await limiter?.acquire(signal, { solo: api.renewsTokenOn401 });
-		} catch (error) {
-			if (signal?.aborted) throw cancelled();
-			throw asNodeError(ctx.getNode(), error);
-		}
-		let response: RawResponse;
-		try {
-			response = toRawResponse(
-				await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options, {
-					credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
-				}),
-			);
-		} catch (error) {
-			const thrownResponse = signal?.aborted ? undefined : responseInError(error);
-			if (!thrownResponse) permit?.done('failure');
-			if (signal?.aborted) throw cancelled();
-			if (thrownResponse) {
+			let response: RawResponse;
+			try {
+				response = toRawResponse(
+					await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options, {
+						credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
+					}),
+				);
+			} catch (error) {
+				const thrownResponse = signal?.aborted ? undefined : responseInError(error);
+				if (!thrownResponse) return { kind: 'failed', error, networkCode: networkErrorCode(error) };
 				// A status n8n let through as an error (a 401 after its one token renewal).
 				response = thrownResponse;
-			} else {
-				const providerFailure = api.parseThrownError?.(error);
-				if (providerFailure) throw fail(providerFailure);
-				const code = networkErrorCode(error);
-				if (idempotent && canRetry && code && RETRYABLE_NETWORK_CODES.has(code)) {
-					await pause(backoffMs(attempt));
-					continue;
-				}
-				throw fail(networkFailure(api, origin, code, policy));
 			}
+			const now = clock.now();
+			const hint = readRateLimitHint(response.headers, now);
+			const failure = api.parseFailure(response);
+			if (!failure) {
+				report = { outcome: 'success', hint: withinBudget(hint, now) };
+				return { kind: 'success', response };
+			}
+			report = { outcome: 'failure', hint: withinBudget(hint, now) };
+			if (response.status !== 429) return { kind: 'failed', response, failure };
+			const wait = rateLimitWait(response.headers, refusals, new Date(now));
+			// Only a wait this item will make holds the others; a longer one fails
+			// this item at once and each other item finds out from its own answer.
+			if (now + wait.ms <= (deadline ?? now + policy.maxWaitSeconds * 1000)) {
+				report = { outcome: 'rateLimited', retryAt: now + wait.ms, hint: withinBudget(hint, now) };
+			}
+			return { kind: 'rateLimited', response, failure, waitMs: wait.ms, retryAt: wait.retryAt };
+		} finally {
+			permit.done(report);
 		}
+	};
 
-		const failure = api.parseFailure(response);
-		const wait = response.status === 429 ? rateLimitWait(response.headers, attempt) : undefined;
-		// A wait longer than the maximum fails this item at once and must not hold
-		// the others: each finds out from its own answer.
-		const willWait = wait !== undefined && wait.ms <= policy.maxWaitSeconds * 1000;
-		permit?.done(!failure ? 'success' : willWait ? 'rateLimited' : 'failure', willWait ? Date.now() + wait.ms : undefined);
-		if (!failure) {
-			const parsed = request.schema.safeParse(response.json);
-			if (parsed.success) return parsed.data;
-			throw fail(invalidResponseFailure(api, response, describeZodIssue(parsed.error)));
-		}
-
-		if (wait) {
-			if (wait.ms > policy.maxWaitSeconds * 1000) {
-				throw fail(tooLongWaitFailure(failure, wait.ms, wait.retryAt, policy));
-			}
-			if (canRetry) {
-				// With a limiter every request of the run now waits for the retry time.
-				if (!limiter) await pause(wait.ms);
-				continue;
-			}
-			throw fail({
-				...failure,
-				description: joinLines(
-					failure.description,
-					`Still rate-limited after ${policy.maxRetries} retries. Lower the number of items per run or spread runs out.`,
-				),
+	let lastRefusal: ProviderFailure | undefined;
+	let refusals = 0;
+	let retries = 0;
+	for (;;) {
+		let permit: Permit;
+		try {
+			permit = await traffic.acquire({
+				signal,
+				maxInFlight: settings.maxInFlight,
+				// A credential that fetches a token sends its first request alone (traffic.ts).
+				solo: api.renewsTokenOn401,
+				deadline,
+				since,
 			});
+		} catch (error) {
+			if (error instanceof WaitTooLong && lastRefusal) {
+				throw fail(budgetSpentFailure(lastRefusal, error.until, since, policy));
+			}
+			throw stopped(error);
+		}
+		const result = await attempt(permit, refusals);
+		if (signal?.aborted) throw stopped(undefined);
+
+		if (result.kind === 'success') {
+			const parsed = request.schema.safeParse(result.response.json);
+			if (parsed.success) return parsed.data;
+			throw fail(invalidResponseFailure(api, result.response, describeZodIssue(parsed.error)));
 		}
 
-		if (idempotent && canRetry && RETRYABLE_GET_STATUSES.has(response.status)) {
-			await pause(backoffMs(attempt));
+		if (result.kind === 'rateLimited') {
+			const now = clock.now();
+			deadline ??= now + policy.maxWaitSeconds * 1000;
+			refusals++;
+			lastRefusal = result.failure;
+			if (now + result.waitMs > deadline) {
+				throw fail(
+					refusals === 1
+						? tooLongWaitFailure(result.failure, result.waitMs, result.retryAt, policy)
+						: budgetSpentFailure(result.failure, now + result.waitMs, since, policy),
+				);
+			}
+			// The controller holds everyone until the provider's retry time.
 			continue;
 		}
-		throw fail(failure);
+
+		const canRetry = idempotent && retries < policy.maxRetries;
+		if (result.failure) {
+			if (canRetry && result.response && RETRYABLE_GET_STATUSES.has(result.response.status)) {
+				await pause(backoffMs(retries++));
+				continue;
+			}
+			throw fail(result.failure);
+		}
+		const providerFailure = api.parseThrownError?.(result.error);
+		if (providerFailure) throw fail(providerFailure);
+		if (canRetry && result.networkCode && RETRYABLE_NETWORK_CODES.has(result.networkCode)) {
+			await pause(backoffMs(retries++));
+			continue;
+		}
+		throw fail(networkFailure(api, origin, result.networkCode, policy));
 	}
+}
+
+/**
+ * Which traffic controller a request belongs to: the provider, the server
+ * (its origin: a customer's server is one machine whatever the path) and who is asking (the provider counts its limit per key or account). The
+ * credential part is a one-way hash, so no secret is held in the key.
+ */
+function trafficKey(api: ProviderApi, origin: string, credentials: ICredentialDataDecryptedObject): string {
+	const identity = (api.identityFields ?? api.secretFields).map((field) => String(credentials[field] ?? ''));
+	const hash = createHash('sha256').update(JSON.stringify([api.id, origin, ...identity])).digest('hex');
+	return `${api.id} ${hash.slice(0, 32)}`;
 }
 
 function formEncode(body: IDataObject): string {
@@ -322,6 +390,24 @@ function tooLongWaitFailure(
 		description: joinLines(
 			failure.description,
 			`The provider asked to wait ${seconds} s, longer than the ${policy.maxWaitSeconds} s this node waits.`,
+		),
+	};
+}
+
+function budgetSpentFailure(
+	failure: ProviderFailure,
+	until: number | undefined,
+	since: number,
+	policy: RetryPolicy,
+): ProviderFailure {
+	const waited = Math.max(1, Math.round((Date.now() - since) / 1000));
+	const when = until !== undefined && Number.isFinite(until) ? ` Retry after ${new Date(until).toISOString()}.` : '';
+	return {
+		...failure,
+		message: `${failure.message.replace(/[.\s]+$/, '')}. Still rate-limited after waiting ${waited} second${waited === 1 ? '' : 's'}`,
+		description: joinLines(
+			failure.description,
+			`The provider kept refusing for longer than Max Retry Wait (${policy.maxWaitSeconds} s).${when} Lower the number of items per run, spread runs out, or raise Max Retry Wait in Request Options.`,
 		),
 	};
 }

@@ -1,9 +1,9 @@
 /**
  * n8n's queue mode: a main instance, Redis, PostgreSQL and two `n8n worker`
  * processes. Production webhooks are queued and run on whichever worker is
- * free, so this proves the nodes keep no state in a process: MailUp's token
- * lives in the credential store (PostgreSQL) and every worker reuses it, and
- * limits are per execution.
+ * free, so this proves the nodes need no state shared between processes:
+ * MailUp's token lives in the credential store (PostgreSQL) and every worker
+ * reuses it; each worker paces the provider with its own traffic controller.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

@@ -446,12 +446,75 @@ describe('rate limits (429)', () => {
 		expect(sandbox.requestsTo('hostup')).toHaveLength(1);
 	});
 
-	it('gives up after 3 retries', async () => {
-		sandbox.fault({ provider: 'hostup', times: 10, fault: { kind: 'rateLimit', retryAfter: '0' } });
-		const run = await hostUp({ resource: 'account', operation: 'getMany' });
+	it('retries a 429 as long as Max Retry Wait allows, not a fixed number of times', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', times: 10, fault: { kind: 'rateLimit', retryAfter: '0' } });
+		const run = await hostUp(wordpressLink());
+		expect(run.error).toBeUndefined();
+		expectSsoLink(run.items[0]);
+		expect(sandbox.requestsTo('hostup').map((entry) => entry.status)).toEqual([...Array<number>(10).fill(429), 200]);
+	});
+
+	it('gives up once Max Retry Wait is spent, saying so', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', times: 100, fault: { kind: 'rateLimit', retryAfter: '1' } });
+		const started = Date.now();
+		const run = await hostUp({ ...wordpressLink(), requestOptions: { maxRetryWait: 2.5 } });
+		expect(Date.now() - started).toBeLessThan(2500);
 		expect(run.error?.httpCode).toBe('429');
-		expect(run.error?.description).toContain('Still rate-limited after 3 retries');
-		expect(sandbox.requestsTo('hostup')).toHaveLength(4);
+		expect(run.error?.message).toMatch(/Still rate-limited after waiting \d+ seconds?$/);
+		expect(run.error?.description).toContain('Max Retry Wait (2.5 s)');
+		expect(run.error?.description).toContain('HostUp error code: rate_limit_exceeded');
+		// 0 s, about 1 s and about 2 s; the next wait would end after 2.5 s.
+		expect(sandbox.requestsTo('hostup').length).toBeGreaterThanOrEqual(2);
+		expect(sandbox.requestsTo('hostup').length).toBeLessThanOrEqual(3);
+	});
+
+	it('X-RateLimit-Reset as delta seconds is a wait of that many seconds', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', times: 1, fault: { kind: 'rateLimit', rateLimitReset: '1' } });
+		const started = Date.now();
+		const run = await hostUp(wordpressLink());
+		expect(run.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+	});
+
+	it('the pause a 429 asks for holds the next execution too: the limit is per provider, not per run', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', times: 1, fault: { kind: 'rateLimit', retryAfter: '1' } });
+		const first = hostUp(wordpressLink());
+		while (sandbox.requestsTo('hostup').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		const secondStarted = Date.now();
+		const second = await hostUp(wordpressLink());
+		expect(second.error).toBeUndefined();
+		expect(Date.now() - secondStarted).toBeGreaterThanOrEqual(800);
+		expect((await first).error).toBeUndefined();
+		expect(sandbox.requestsTo('hostup').map((entry) => entry.status)).toEqual([429, 200, 200]);
+	});
+});
+
+describe('a failed run reports its own failure (review defects)', () => {
+	it('an item waiting on a 429 does not replace the real error of another item', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', path: `/${ACME_SITE}/`, times: 1, fault: { kind: 'rateLimit', retryAfter: '2' } });
+		const started = Date.now();
+		const run = await hostUp(
+			{ resource: 'wordpressSite', operation: 'createSsoLink', accountId: byId(ACME), siteId: byId('={{ $json.site }}') },
+			{ items: [{ site: ACME_SITE }, { site: 'wp_unknown' }] },
+		);
+		expect(Date.now() - started).toBeLessThan(1500);
+		expect(run.error?.httpCode).toBe('404');
+		expect(run.error?.message).not.toMatch(/stopped after an earlier item failed/);
+		expect(run.error?.context?.itemIndex).toBe(1);
+	});
+
+	it('a read backing off after a 503 stops when another item fails', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'GET', path: `/${ACME}/wordpress`, times: 10, fault: { kind: 'status', status: 503 } });
+		const started = Date.now();
+		const run = await hostUp(
+			{ resource: 'wordpressSite', operation: 'getMany', accountId: byId('={{ $json.account }}'), returnAll: true },
+			{ items: [{ account: ACME }, { account: 'acct_unknown' }] },
+		);
+		expect(run.error?.httpCode).toBe('404');
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(Date.now() - started).toBeLessThan(3000);
+		// The 503 was not asked again once the run had failed.
+		expect(sandbox.requestsTo('hostup').filter((entry) => entry.path.includes(ACME))).toHaveLength(1);
 	});
 });
 

@@ -130,12 +130,23 @@ describe('console createSsoLink', () => {
 		expect(run.error?.description).toContain('MailUp error code: sso_not_enabled');
 	});
 
-	it('stays within 5 calls per second by retrying 429s (MailUp sends no Retry-After)', async () => {
+	it("paces at MailUp's documented 5 calls per second from the first call: no 429 at all", async () => {
 		sandbox.mailup.rateLimitPerSecond = 5;
+		const started = Date.now();
 		const run = await mailUp(consoleLink, { items: Array.from({ length: 12 }, () => ({})) });
 		expect(run.error).toBeUndefined();
 		expect(run.items).toHaveLength(12);
 		run.items.forEach((item) => expectSsoLink(item));
+		expect(sandbox.mailup.rateLimited).toBe(0);
+		// Three windows of five: the last two calls go out after two seconds.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+	});
+
+	it('still retries a 429 if the limit is lower than documented (MailUp sends no Retry-After)', async () => {
+		sandbox.mailup.rateLimitPerSecond = 3;
+		const run = await mailUp(consoleLink, { items: Array.from({ length: 8 }, () => ({})) });
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(8);
 		expect(sandbox.mailup.rateLimited).toBeGreaterThan(0);
 	});
 

@@ -5,6 +5,7 @@ import { TRANSPORT_CODES, invalidParameterError, toNodeApiError } from '../../sh
 import type { ProviderFailure } from '../../shared/errors';
 import type { ProviderApi, ProviderModule, RawResponse, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
+import { CUSTOMER_SERVER } from '../../shared/traffic';
 import { apiRequest } from '../../shared/transport';
 
 /**
@@ -205,6 +206,8 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 		credentialType: 'ssoLinkCustomApi',
 		baseUrl: (credentials) => String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
 		secretFields: ['apiKey'],
+		// Most SSO APIs (WHMCS, cPanel, …) run on the customer's own server.
+		traffic: CUSTOMER_SERVER,
 		parseFailure(response: RawResponse): ProviderFailure | undefined {
 			const ok = response.status >= 200 && response.status < 300;
 			// A 2xx that is not JSON is the transport's "invalid response", as for every provider.

@@ -6,6 +6,7 @@ import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
 import { httpUrlSchema } from '../../shared/schemas';
+import { CUSTOMER_SERVER } from '../../shared/traffic';
 
 /** Installatron Server API (PROVIDERS.md, provider-docs/installatron-install-login.txt). */
 
@@ -146,6 +147,7 @@ export const installatronApi: ProviderApi = {
 	credentialType: 'installatronApi',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) => String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
 	secretFields: ['apiKey'],
+	traffic: CUSTOMER_SERVER,
 	skipSslCertificateValidation: (credentials) => credentials.allowUnauthorizedCerts === true,
 	parseFailure: parseInstallatronFailure,
 };

@@ -5,6 +5,7 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
 import { httpUrlSchema } from '../../shared/schemas';
+import { SAAS_API } from '../../shared/traffic';
 
 /** MailUp REST API v1.1 (PROVIDERS.md, provider-docs/mailup-console-sso.txt). */
 export const MAILUP_DEFAULT_BASE_URL = 'https://services.mailup.com';
@@ -121,6 +122,10 @@ export const mailUpApi: ProviderApi = {
 	baseUrl: (credentials: ICredentialDataDecryptedObject) =>
 		`${String(credentials.baseUrl || MAILUP_DEFAULT_BASE_URL).trim().replace(/\/+$/, '')}${CONSOLE_SERVICE}`,
 	secretFields: ['clientSecret', 'password', 'accessToken'],
+	// MailUp counts calls per client and user; the token changes hourly.
+	identityFields: ['clientId', 'username'],
+	// "5 calls per second" by default, with no rate-limit headers (README, MailUp).
+	traffic: { ...SAAS_API, documentedRate: { requests: 5, perMs: 1000 } },
 	renewsTokenOn401: true,
 	parseThrownError: parseMailUpTokenError,
 	parseFailure: parseMailUpFailure,

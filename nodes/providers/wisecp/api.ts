@@ -6,6 +6,7 @@ import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
 import { httpUrlSchema } from '../../shared/schemas';
+import { CUSTOMER_SERVER } from '../../shared/traffic';
 
 /** WISECP (PROVIDERS.md, provider-docs/wisecp-create-client-sso-token.txt). */
 
@@ -145,6 +146,7 @@ export const wisecpApi: ProviderApi = {
 	credentialType: 'wisecpApi',
 	baseUrl: legacyApiUrl,
 	secretFields: ['apiKey'],
+	traffic: CUSTOMER_SERVER,
 	headers: { 'Content-Type': 'application/json' },
 	parseFailure: parseLegacyFailure,
 };
@@ -155,5 +157,6 @@ export const wisecpRestApi: ProviderApi = {
 	credentialType: 'wisecpApi',
 	baseUrl: (credentials) => `${legacyApiUrl(credentials)}v1`,
 	secretFields: ['apiKey'],
+	traffic: CUSTOMER_SERVER,
 	parseFailure: parseRestFailure,
 };
