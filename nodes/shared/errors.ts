@@ -43,9 +43,11 @@ export function redact(text: string, secrets: readonly string[]): string {
 	for (const secret of secrets) {
 		if (secret && secret.length >= 4) clean = clean.split(secret).join(REDACTED);
 	}
-	// URLs anywhere (also glued to a word, also with quotes in their path).
+	// URLs anywhere (also glued to a word, also with quotes in their path),
+	// and the user:password a URL may carry before its host.
 	return clean
 		.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`)
+		.replace(/(https?:\/\/)[^\s/"'<>?#@]*@/gi, `$1${REDACTED}@`)
 		.replace(/(https?:\/\/[^\s/"'<>?#]+)[/?#][^\s"<>]*/gi, `$1/${REDACTED}`);
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { getProviderErrorContext } from './errors';
+import { asNodeError, getProviderErrorContext } from './errors';
 import { RunStopped, beginRun, endRun } from './runSettings';
 
 /** What an operation returns for one input item: one output item, or several (listings). */
@@ -43,13 +43,15 @@ export async function runForEachItem(
 				}));
 			} catch (error) {
 				if (continueOnFail) {
-					const json = failedItemJson(error);
+					// "Continue (using error output)": n8n 1.x and 2.x route an item to the
+					// error output by its `error`, and then reduce its JSON to { error:
+					// message } (n8n-core WorkflowExecute normalizeNodeErrors); the code,
+					// HTTP status and provider stay on that error. On the regular output
+					// `error` is left unset, or n8n would reduce the CONTRACT.md item too.
 					results[itemIndex] = [
 						{
-							// "Continue (using error output)" sends an item whose fields are only
-							// error/message/details to the error output (merged over its input
-							// item); an item with `error` set would lose its fields there.
-							json: toErrorOutput ? { error: json.error, details: { code: json.code, httpCode: json.httpCode, provider: json.provider } } : json,
+							json: failedItemJson(error),
+							...(toErrorOutput ? { error: asNodeError(ctx.getNode(), error) } : {}),
 							pairedItem: { item: itemIndex },
 						},
 					];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
@@ -63,9 +64,8 @@ export async function apiRequest<T>(
 	const settings = runSettings(ctx);
 	const { policy } = settings;
 	const credentials = await runCredentials(ctx, api.credentialType, request.itemIndex ?? 0);
-	const secrets = api.secretFields
-		.map((field) => credentials[field])
-		.filter((value): value is string => typeof value === 'string');
+	// Read now and again when failing: a token n8n fetches during the run (MailUp) lands in `credentials`.
+	const secretsAtStart = secretValues(api, credentials);
 	const baseUrl = api.baseUrl(credentials);
 	const origin = safeOrigin(baseUrl);
 	const idempotent = request.method === 'GET' && !request.mints;
@@ -75,7 +75,7 @@ export async function apiRequest<T>(
 	const clock = SYSTEM_CLOCK;
 
 	const fail = (failure: ProviderFailure) =>
-		toNodeApiError(ctx.getNode(), failure, secrets, request.itemIndex);
+		toNodeApiError(ctx.getNode(), failure, [...secretsAtStart, ...secretValues(api, credentials)], request.itemIndex);
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -220,6 +220,25 @@ export async function apiRequest<T>(
 		}
 		throw fail(networkFailure(api, origin, result.networkCode, policy));
 	}
+}
+
+/**
+ * An error for a provider failure found after the transport returned (an
+ * answer that lacks something, a follow-up that explains a refusal), redacted
+ * with the credential's secrets like the transport's own.
+ */
+export async function providerError(
+	ctx: RequestContext,
+	api: ProviderApi,
+	failure: ProviderFailure,
+	itemIndex?: number,
+): Promise<NodeApiError> {
+	const credentials = await runCredentials(ctx, api.credentialType, itemIndex ?? 0);
+	return toNodeApiError(ctx.getNode(), failure, secretValues(api, credentials), itemIndex);
+}
+
+function secretValues(api: ProviderApi, credentials: ICredentialDataDecryptedObject): string[] {
+	return api.secretFields.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string');
 }
 
 /**

@@ -563,10 +563,13 @@ describe('continue on fail', () => {
 		expect(run.errorItems).toHaveLength(1);
 		expect(run.errorItems[0].pairedItem).toEqual({ item: 1 });
 		// (n8n also merges the input item's fields in when the node has a previous node.)
-		expect(run.errorItems[0].json).toEqual({
-			error: 'Not found: The requested resource could not be found.',
-			details: { code: 'not_found', httpCode: 404, provider: 'hostup' },
-		});
+		// n8n (1.x and 2.x) routes by the item's error and reduces its JSON to the message;
+		// the provider's code and the HTTP status stay on the error.
+		expect(run.errorItems[0].json).toEqual({ error: 'Not found: The requested resource could not be found.' });
+		const error = run.errorItems[0].error as unknown as { httpCode?: string; description?: string; context?: Record<string, unknown> };
+		expect(error.httpCode).toBe('404');
+		expect(error.context).toMatchObject({ provider: 'hostup', providerCode: 'not_found' });
+		expect(error.description).toContain('HostUp error code: not_found');
 	});
 
 	it('without it, the first failure stops the node and names the item', async () => {

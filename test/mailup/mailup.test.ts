@@ -80,6 +80,18 @@ describe('credential', () => {
 		expect(run.credentialsHelper.store.mailUpApi.accessToken).not.toBe(token);
 	});
 
+	it('a token n8n fetched during the run never shows in an error either', async () => {
+		const first = await mailUp({ resource: 'account', operation: 'get' });
+		const token = first.credentialsHelper.store.mailUpApi.accessToken;
+		sandbox.mailup.expireAllTokens();
+		sandbox.mailup.echoTokenOnSso = true;
+		const run = await mailUp(consoleLink, { credentials: credentials({ accessToken: token }) });
+		const renewed = run.credentialsHelper.store.mailUpApi.accessToken as string;
+		expect(renewed).not.toBe(token);
+		expect(run.error?.message).toContain('No console session could be opened for access token [redacted]');
+		expect(JSON.stringify({ message: run.error?.message, description: run.error?.description })).not.toContain(renewed);
+	});
+
 	it('a token that expires between executions is renewed on the next call', async () => {
 		sandbox.mailup.tokenLifetimeSeconds = 1;
 		const first = await mailUp({ resource: 'account', operation: 'get' });

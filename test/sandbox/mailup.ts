@@ -109,6 +109,9 @@ export class MailUpSandbox implements ProviderSandbox {
 	/** When false, `POST Console/Sso` answers the doc's 403 (feature not enabled for the client ID). */
 	ssoEnabled = true;
 
+	/** Console/Sso fails with a message that quotes the caller's access token (a careless server). */
+	echoTokenOnSso = false;
+
 	/** API calls allowed per rolling second; 0 is no limit. PROVIDERS.md says MailUp's default is 5. */
 	rateLimitPerSecond = 0;
 
@@ -134,6 +137,7 @@ export class MailUpSandbox implements ProviderSandbox {
 	reset(): void {
 		this.tokenLifetimeSeconds = DEFAULT_TOKEN_LIFETIME_SECONDS;
 		this.ssoEnabled = true;
+		this.echoTokenOnSso = false;
 		this.rateLimitPerSecond = 0;
 		this.tokenRequests = [];
 		this.rateLimited = 0;
@@ -251,6 +255,10 @@ export class MailUpSandbox implements ProviderSandbox {
 			return this.listLists(request);
 		}
 		if (route === 'console/sso' && method === 'POST') {
+			if (this.echoTokenOnSso) {
+				const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+				return mailUpError(500, 'InternalServerError', `No console session could be opened for access token ${token}.`);
+			}
 			if (!this.ssoEnabled) {
 				// Verbatim from provider-docs/mailup-console-sso.txt.
 				return mailUpError(

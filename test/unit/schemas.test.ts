@@ -64,4 +64,10 @@ describe('redact', () => {
 	it('ignores secrets too short to be safely replaced', () => {
 		expect(redact('a b c', ['a', ''])).toBe('a b c');
 	});
+
+	it("removes the user and password a URL carries, whatever follows the host", () => {
+		expect(redact('see https://admin:s3cret@panel.example:2087/x and http://u:p@h', [])).toBe(
+			'see https://[redacted]@panel.example:2087/[redacted] and http://[redacted]@h',
+		);
+	});
 });

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { TRANSPORT_CODES, invalidParameterError, toNodeApiError } from '../../shared/errors';
+import { TRANSPORT_CODES, invalidParameterError } from '../../shared/errors';
 import type { ProviderFailure } from '../../shared/errors';
 import type { ProviderApi, ProviderModule, RawResponse, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
-import { apiRequest } from '../../shared/transport';
+import { apiRequest, providerError } from '../../shared/transport';
 
 /**
  * The "Custom" provider: any SSO API the package does not know yet (WHMCS
@@ -250,7 +250,8 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 	const body = method === 'POST' ? parseJsonObject(this, 'body', 'Body', itemIndex) : undefined;
 	const bodyFormat = method === 'POST' ? (this.getNodeParameter('bodyFormat', itemIndex, 'json') as 'json' | 'form') : undefined;
 
-	const answer = await apiRequest(this, customApi(mapping), {
+	const api = customApi(mapping);
+	const answer = await apiRequest(this, api, {
 		method,
 		path: path.startsWith('/') ? path : `/${path}`,
 		qs,
@@ -264,8 +265,9 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const url = valueAtPath(answer, mapping.urlPath);
 	if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
-		throw toNodeApiError(
-			this.getNode(),
+		throw await providerError(
+			this,
+			api,
 			{
 				provider: 'custom',
 				code: TRANSPORT_CODES.invalidResponse,
@@ -273,7 +275,6 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 				message: `The answer has no http(s) URL at "${mapping.urlPath}"`,
 				description: 'Check "Link Path" against what the provider returns.',
 			},
-			[],
 			itemIndex,
 		);
 	}

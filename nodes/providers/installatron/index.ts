@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getProviderErrorContext, invalidParameterError, toNodeApiError } from '../../shared/errors';
+import { getProviderErrorContext, invalidParameterError } from '../../shared/errors';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import { collectPages } from '../../shared/pagination';
 import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { withoutSecretFields } from '../../shared/schemas';
-import { apiRequest } from '../../shared/transport';
+import { apiRequest, providerError } from '../../shared/transport';
 import {
 	DATABASE_FIELD,
 	INSTALLS_PAGE_SIZE,
@@ -179,8 +179,9 @@ async function explainUnsupportedApplication(
 		return error;
 	}
 	if (!install.installer || supportsSso(install.installer)) return error;
-	return toNodeApiError(
-		ctx.getNode(),
+	return await providerError(
+		ctx,
+		installatronApi,
 		{
 			provider: 'installatron',
 			code: 'sso_unsupported',
@@ -188,7 +189,6 @@ async function explainUnsupportedApplication(
 			message: `"${install.title ?? installId}" is a ${install.installer} install, which Installatron cannot log into`,
 			description: `Installatron offers single sign-on only for ${SSO_APPLICATIONS.map((application) => application.name).join(', ')}.`,
 		},
-		[],
 		itemIndex,
 	);
 }

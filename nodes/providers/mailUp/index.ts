@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getProviderErrorContext, toNodeApiError } from '../../shared/errors';
+import { getProviderErrorContext } from '../../shared/errors';
 import { collectPages } from '../../shared/pagination';
 import type { ProviderModule, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { withoutSecretFields } from '../../shared/schemas';
-import { apiRequest } from '../../shared/transport';
+import { apiRequest, providerError } from '../../shared/transport';
 import { LISTS_MAX_PAGE_SIZE, accountInfoSchema, listsPageSchema, mailUpApi, paths, ssoSchema } from './api';
 import type { MailUpList } from './api';
 
@@ -52,7 +52,7 @@ async function mintConsoleLink(this: IExecuteFunctions, itemIndex: number): Prom
 		// MailUp gives the lifetime (ExpiresIn, seconds) but not whether the link works twice.
 		return { url: sso.Link.href, resourceId: null, expiresInSeconds: sso.ExpiresIn, singleUse: null };
 	} catch (error) {
-		throw explainSsoNotEnabled(this, itemIndex, error);
+		throw await explainSsoNotEnabled(this, itemIndex, error);
 	}
 }
 
@@ -60,11 +60,12 @@ async function mintConsoleLink(this: IExecuteFunctions, itemIndex: number): Prom
  * Console SSO is a restricted MailUp feature: until MailUp enables it for the
  * client ID, Console/Sso answers 403 ("…due to permission issue").
  */
-function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: unknown): unknown {
+async function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: unknown): Promise<unknown> {
 	const context = getProviderErrorContext(error);
 	if (context?.provider !== 'mailup' || (error as { httpCode?: string | null }).httpCode !== '403') return error;
-	return toNodeApiError(
-		ctx.getNode(),
+	return await providerError(
+		ctx,
+		mailUpApi,
 		{
 			provider: 'mailup',
 			code: 'sso_not_enabled',
@@ -74,7 +75,6 @@ function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: 
 				'Console SSO is a restricted MailUp feature, off until MailUp turns it on. Ask MailUp support to enable "Console/Sso" for your application and give them the client ID from this credential. MailUp said: ' +
 				((error as Error).message || 'permission issue'),
 		},
-		[],
 		itemIndex,
 	);
 }
