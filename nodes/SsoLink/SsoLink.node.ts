@@ -24,7 +24,7 @@ export class SsoLink implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["provider"]}}',
-		description: 'Create a one-time login link at any supported provider, with one output for all of them',
+		description: "Create a one-time login link at any supported provider, with one output for all of them. Used as an AI agent's tool, the link enters the model's context.",
 		defaults: { name: 'SSO Link' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -9,6 +9,8 @@ export interface IdFormat {
 	pattern: string;
 	/** How a person would write it, e.g. `acct_01hx…`. */
 	example: string;
+	/** The form in words, for people and AI agents, e.g. `acct_ followed by letters and digits`. */
+	inWords: string;
 }
 
 /**
@@ -22,21 +24,24 @@ export function resourceLocatorProperty(options: {
 	searchListMethod: string;
 	idFormat: IdFormat;
 	resourceName: string;
+	/** Where the ids come from, e.g. `HostUp › Account › Get Many lists them`. */
+	listedBy: string;
 }): INodeProperties {
-	const { displayName, name, description, searchListMethod, idFormat, resourceName } = options;
+	const { displayName, name, description, searchListMethod, idFormat, resourceName, listedBy } = options;
 	return {
 		displayName,
 		name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description,
+		// Spelled out for AI agents too, which fill the parameter from this text alone.
+		description: `${description}. Its ID is ${idFormat.inWords} (e.g. ${idFormat.example}); ${listedBy}.`,
 		modes: [
 			{
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: `Select a ${resourceName}...`,
+				placeholder: `Select ${/^[aeiou]/i.test(resourceName) ? 'an' : 'a'} ${resourceName}...`,
 				typeOptions: { searchListMethod, searchable: true },
 			},
 			{

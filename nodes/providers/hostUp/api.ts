@@ -13,10 +13,12 @@ export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
 export const ACCOUNT_ID: IdFormat = {
 	pattern: '^acct_[A-Za-z0-9]+$',
 	example: 'acct_01hxa3b4c5d6e7f8g9h0j1k2m3',
+	inWords: '"acct_" followed by letters and digits',
 };
 export const SITE_ID: IdFormat = {
 	pattern: '^wp_[A-Za-z0-9]+$',
 	example: 'wp_01hxa3b4c5d6e7f8g9h0j1k2m3',
+	inWords: '"wp_" followed by letters and digits',
 };
 
 /** `GET /shared-hosting` accepts `limit` 1..100. */

@@ -40,6 +40,7 @@ export const accountIdProperty = resourceLocatorProperty({
 	description: 'The shared-hosting account',
 	searchListMethod: 'searchHostUpAccounts',
 	resourceName: 'account',
+	listedBy: 'the HostUp node\'s Account › Get Many operation lists them',
 });
 
 export const siteIdProperty = resourceLocatorProperty({
@@ -47,6 +48,7 @@ export const siteIdProperty = resourceLocatorProperty({
 	description: 'The WordPress site of the chosen account',
 	searchListMethod: 'searchHostUpWordPressSites',
 	resourceName: 'site',
+	listedBy: 'the HostUp node\'s WordPress Site › Get Many operation lists them for an account',
 });
 
 async function fetchAccountsPage(ctx: RequestContext, cursor: string | undefined, limit: number, itemIndex = 0) {

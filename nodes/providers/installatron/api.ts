@@ -17,6 +17,7 @@ import { CUSTOMER_SERVER } from '../../shared/traffic';
 export const INSTALL_ID: IdFormat = {
 	pattern: '^[A-Za-z0-9_-]{1,64}$',
 	example: '1234567890abcdefghij12345',
+	inWords: 'letters and digits (Installatron uses 25), not the site URL',
 };
 
 /**

@@ -33,6 +33,7 @@ export const installIdProperty = resourceLocatorProperty({
 	description: 'The installed application',
 	searchListMethod: 'searchInstallatronInstalls',
 	resourceName: 'install',
+	listedBy: 'the Installatron node\'s Install › Get Many operation lists them (field "id")',
 });
 
 /** `options` of createSsoLink, shared with the SSO Link node. */

@@ -11,7 +11,7 @@ import { CUSTOMER_SERVER } from '../../shared/traffic';
 /** WISECP (PROVIDERS.md, provider-docs/wisecp-create-client-sso-token.txt). */
 
 /** Up to 15 digits: sent as a JSON number, and larger ones would not arrive exactly. */
-export const USER_ID: IdFormat = { pattern: '^[1-9][0-9]{0,14}$', example: '18' };
+export const USER_ID: IdFormat = { pattern: '^[1-9][0-9]{0,14}$', example: '18', inWords: 'a positive whole number' };
 
 /** WISECP documents a one-time link that lives 60 seconds. */
 export const LINK_LIFETIME_SECONDS = 60;

@@ -26,6 +26,7 @@ export const userIdProperty = resourceLocatorProperty({
 	description: "The client (user) to log in as: the client's ID in WISECP",
 	searchListMethod: 'searchWisecpClients',
 	resourceName: 'client',
+	listedBy: "WISECP's admin area shows it on the client's page, and the list here offers the clients where WISECP's REST API is installed",
 });
 
 const destinationProperty: INodeProperties = {

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create SSO Link',
 				value: 'createSsoLink',
-				description: 'Create a one-time wp-admin login link',
+				description: "Create a one-time wp-admin login link. Used as an AI agent's tool, the link enters the model's context.",
 				action: 'Create an admin login link for a site',
 			},
 			{

@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create SSO Link',
 				value: 'createSsoLink',
-				description: "Create a one-time login link to the application's admin",
+				description: "Create a one-time login link to the application's admin. Used as an AI agent's tool, the link enters the model's context.",
 				action: 'Create an admin login link for an install',
 			},
 			{

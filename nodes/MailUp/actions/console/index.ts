@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create SSO Link',
 				value: 'createSsoLink',
-				description: 'Create a temporary login link to the MailUp console',
+				description: "Create a temporary login link to the MailUp console. Used as an AI agent's tool, the link enters the model's context.",
 				action: 'Create a console login link',
 			},
 		],

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create SSO Link',
 				value: 'createSsoLink',
-				description: 'Create a one-time client-area login link (valid 60 seconds)',
+				description: "Create a one-time client-area login link (valid 60 seconds). Used as an AI agent's tool, the link enters the model's context.",
 				action: 'Create a client area login link',
 			},
 		],
