@@ -58,3 +58,14 @@ it('every way to create a link says that, as an AI tool, the link enters the mod
 	// HostUp (two), Installatron, MailUp, WISECP and SSO Link.
 	expect(count).toBe(6);
 });
+
+it("SSO Link's MailUp option shows the same notice as the MailUp node", async () => {
+	const all = await descriptions();
+	const notice = (description: INodeTypeDescription | undefined) =>
+		description?.properties.find((property) => property.name === 'mailUpSsoNotice');
+	const inMailUp = notice(all.find((description) => description.name === 'mailUp'));
+	const inSsoLink = notice(all.find((description) => description.name === 'ssoLink'));
+	expect(inMailUp?.displayName).toContain('MailUp must enable it for your client ID');
+	expect(inSsoLink?.displayName).toBe(inMailUp?.displayName);
+	expect(inSsoLink?.displayOptions?.show?.provider).toEqual(['mailUp']);
+});

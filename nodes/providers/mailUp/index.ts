@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { getProviderErrorContext } from '../../shared/errors';
 import { collectPages } from '../../shared/pagination';
@@ -46,6 +46,14 @@ export async function listLists(
 	return lists.map((entry) => ({ id: String(entry.idList), ...(withoutSecretFields(entry) as IDataObject) }));
 }
 
+const ssoNotice: INodeProperties = {
+	displayName:
+		"Console login links are a restricted MailUp feature: MailUp must enable it for your client ID first. The link logs in as the credential's user.",
+	name: 'mailUpSsoNotice',
+	type: 'notice',
+	default: '',
+};
+
 async function mintConsoleLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
 	try {
 		const sso = await apiRequest(this, mailUpApi, { method: 'POST', path: paths.sso, schema: ssoSchema, itemIndex });
@@ -89,7 +97,8 @@ export const mailUp: ProviderModule = {
 			provider: 'mailup',
 			target: 'console',
 			credentialType: mailUpApi.credentialType,
-			properties: [],
+			// In the MailUp node and the SSO Link node alike.
+			properties: [ssoNotice],
 			mint: mintConsoleLink,
 		},
 	] satisfies SsoTarget[],

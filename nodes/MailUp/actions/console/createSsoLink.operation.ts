@@ -7,17 +7,7 @@ import type { ItemResult } from '../../../shared/runner';
 
 const target = getSsoTarget('mailUp');
 
-const properties: INodeProperties[] = [
-	loginLinkNotice,
-	{
-		displayName:
-			'Console login links are a restricted MailUp feature: MailUp must enable it for your client ID first. The link logs in as the credential\'s user.',
-		name: 'mailUpSsoNotice',
-		type: 'notice',
-		default: '',
-	},
-	...target.properties,
-];
+const properties: INodeProperties[] = [loginLinkNotice, ...target.properties];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['console'], operation: ['createSsoLink'] } },
