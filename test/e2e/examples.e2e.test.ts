@@ -185,7 +185,10 @@ describe('n8n start with the webhook examples published', () => {
 
 	it('onboarding: unknown and malformed ids answer 404 and 400 with the error, and mint nothing', async () => {
 		const unknown = await post('onboarding-login', { accountId: hostUpAccountId(0), siteId: 'wp_sandbox0001s9', email: 'anna@example.com' });
-		expect(unknown).toEqual({ status: 404, json: { error: 'Not found: The requested resource could not be found.', code: 'not_found' } });
+		expect(unknown).toEqual({
+			status: 404,
+			json: { error: `Not found: The requested resource could not be found (WordPress site wp_sandbox0001s9 in account ${hostUpAccountId(0)})`, code: 'not_found' },
+		});
 		const malformed = await post('onboarding-login', { siteId: hostUpSiteId(0, 0) });
 		expect(malformed.status).toBe(400);
 		expect(malformed.json.error).toMatch(/Account/);

@@ -287,6 +287,11 @@ function statusFaultRow(status: number, code: string, message: string, options: 
 				// n8n fetches a new token once and repeats the call (README, MailUp credential).
 				return statusError(c, status, code, message, { requestsPerItem: 2, label: 'new token, repeated once → error `' + code + '`' });
 			}
+			if (c.id === 'hostupLink' && status === 404) {
+				// HostUp's words, then the pair asked for (README, HostUp node).
+				const said = statusError(c, status, code, message);
+				return { ...said, message: new RegExp(`${said.message.source.replace(/\\\.\$$/, '')} \\(WordPress site ${ACME_SITE} in account ${ACME}\\)$`) };
+			}
 			return statusError(c, status, code, message);
 		},
 	};

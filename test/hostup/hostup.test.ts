@@ -83,10 +83,14 @@ describe('wordpressSite createSsoLink', () => {
 		]);
 	});
 
-	it('404 for a site the account does not have', async () => {
-		const run = await hostUp(wordpressLink(ACME, 'wp_doesnotexist'));
-		expect(run.error?.message).toBe('Not found: The requested resource could not be found.');
+	it('404 for a site the account does not have says which pair was asked for', async () => {
+		// As after switching Account in the editor: the site of another account stays selected.
+		const run = await hostUp(wordpressLink(ACME, hostUpSiteId(1, 0)));
+		expect(run.error?.message).toBe(
+			`Not found: The requested resource could not be found (WordPress site ${hostUpSiteId(1, 0)} in account ${ACME})`,
+		);
 		expect(run.error?.httpCode).toBe('404');
+		expect(run.error?.description).toContain('The site must belong to the account');
 		expect(run.error?.description).toContain('HostUp error code: not_found');
 	});
 });
@@ -536,7 +540,7 @@ describe('continue on fail', () => {
 		expect(run.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expectSsoLink(run.items[0]);
 		expect(run.items[1].json).toEqual({
-			error: 'Not found: The requested resource could not be found.',
+			error: `Not found: The requested resource could not be found (WordPress site ${ACME_SITE} in account acct_unknown)`,
 			code: 'not_found',
 			httpCode: 404,
 			provider: 'hostup',
@@ -565,7 +569,7 @@ describe('continue on fail', () => {
 		// (n8n also merges the input item's fields in when the node has a previous node.)
 		// n8n (1.x and 2.x) routes by the item's error and reduces its JSON to the message;
 		// the provider's code and the HTTP status stay on the error.
-		expect(run.errorItems[0].json).toEqual({ error: 'Not found: The requested resource could not be found.' });
+		expect(run.errorItems[0].json).toEqual({ error: `Not found: The requested resource could not be found (WordPress site ${ACME_SITE} in account acct_unknown)` });
 		const error = run.errorItems[0].error as unknown as { httpCode?: string; description?: string; context?: Record<string, unknown> };
 		expect(error.httpCode).toBe('404');
 		expect(error.context).toMatchObject({ provider: 'hostup', providerCode: 'not_found' });
@@ -577,7 +581,7 @@ describe('continue on fail', () => {
 			{ ...wordpressLink(), accountId: byId('={{ $json.account }}') },
 			{ items: [{ account: ACME }, { account: 'acct_unknown' }] },
 		);
-		expect(run.error?.message).toBe('Not found: The requested resource could not be found.');
+		expect(run.error?.message).toBe(`Not found: The requested resource could not be found (WordPress site ${ACME_SITE} in account acct_unknown)`);
 		expect(run.error?.context?.itemIndex).toBe(1);
 	});
 });

@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { getProviderErrorContext } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import { collectPages } from '../../shared/pagination';
 import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { withoutSecretFields } from '../../shared/schemas';
-import { apiRequest } from '../../shared/transport';
+import { apiRequest, providerError } from '../../shared/transport';
 import {
 	ACCOUNTS_MAX_PAGE_SIZE,
 	ACCOUNT_ID,
@@ -133,6 +134,8 @@ async function mintWordPressLink(this: IExecuteFunctions, itemIndex: number): Pr
 		path: paths.wordpressSso(accountId, siteId),
 		schema: wordpressSsoSchema,
 		itemIndex,
+	}).catch(async (error: unknown) => {
+		throw await explainSiteNotFound(this, error, accountId, siteId, itemIndex);
 	});
 	return {
 		url: link.loginUrl,
@@ -140,6 +143,36 @@ async function mintWordPressLink(this: IExecuteFunctions, itemIndex: number): Pr
 		expiresAt: link.expiresAt,
 		singleUse: link.singleUse,
 	};
+}
+
+/**
+ * HostUp's 404 says only "Not found". In the editor, changing Account keeps
+ * the WordPress Site chosen for the old account, so say which pair was asked
+ * for and how they must relate.
+ */
+async function explainSiteNotFound(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	accountId: string,
+	siteId: string,
+	itemIndex: number,
+): Promise<unknown> {
+	const context = getProviderErrorContext(error);
+	if (context?.provider !== 'hostup' || (error as { httpCode?: string | null }).httpCode !== '404') return error;
+	return await providerError(
+		ctx,
+		hostUpApi,
+		{
+			provider: 'hostup',
+			code: context.providerCode,
+			httpCode: 404,
+			// HostUp's words first (CONTRACT.md), then what was asked for.
+			message: `${(error as Error).message.replace(/[.\s]+$/, '')} (WordPress site ${siteId} in account ${accountId})`,
+			description:
+				'The site must belong to the account. If you changed Account, choose the WordPress Site again: the editor keeps the one picked for the previous account.',
+		},
+		itemIndex,
+	);
 }
 
 function matches(filter: string | undefined, ...fields: Array<string | null | undefined>): boolean {
