@@ -71,6 +71,11 @@ describe('client createSsoLink', () => {
 		['order-steps', 'hosting, 12', ['hosting', '12']],
 		['ac-ps-products-t', 'server', ['server']],
 		['articles_category', 'news-and-updates', ['news-and-updates']],
+		// Detail pages open one record: its ID.
+		['ac-ps-detail-invoice', '1042', ['1042']],
+		['ac-ps-detail-ticket', '77', ['77']],
+		['ac-ps-message-d', '5', ['5']],
+		['ac-ps-product', '311', ['311']],
 	])('sends %s with its values', async (destination, destinationValues, sent) => {
 		const run = await wisecp(link(4, { destination, destinationValues }));
 		expect(run.error).toBeUndefined();
@@ -98,7 +103,7 @@ describe('client createSsoLink', () => {
 		expect(WISECP_DESTINATIONS.filter((value) => !offered.includes(value))).toEqual(['sign-in']);
 		expect(offered.filter((value) => !WISECP_DESTINATIONS.includes(value))).toEqual([]);
 		expect(DESTINATIONS_WITH_VALUES.sort()).toEqual(
-			['ac-ps-products-t', 'articles_category', 'articles_detail', 'kbase_category', 'kbase_detail', 'news_detail', 'normal_detail', 'order-steps', 'products', 'references_category', 'software_detail', 'softwares_cat'].sort(),
+			['ac-ps-detail-invoice', 'ac-ps-detail-ticket', 'ac-ps-message-d', 'ac-ps-product', 'ac-ps-products-t', 'articles_category', 'articles_detail', 'kbase_category', 'kbase_detail', 'news_detail', 'normal_detail', 'order-steps', 'products', 'references_category', 'software_detail', 'softwares_cat'].sort(),
 		);
 	});
 });

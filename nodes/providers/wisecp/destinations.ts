@@ -16,12 +16,14 @@ export const DESTINATIONS: readonly Destination[] = [
 	{ value: 'ac-ps-info', group: 'Client Area', name: 'Account Details' },
 	{ value: 'ac-ps-balance', group: 'Client Area', name: 'Account Credit' },
 	{ value: 'ac-ps-invoices', group: 'Client Area', name: 'Invoices' },
-	{ value: 'ac-ps-detail-invoice', group: 'Client Area', name: 'Invoice Detail' },
+	// The four detail pages open one record, so they take its ID (WISECP's table
+	// leaves their values column blank; its client area addresses them by ID).
+	{ value: 'ac-ps-detail-invoice', group: 'Client Area', name: 'Invoice Detail', values: 'the invoice ID' },
 	{ value: 'ac-ps-messages', group: 'Client Area', name: 'Messages' },
-	{ value: 'ac-ps-message-d', group: 'Client Area', name: 'Message Detail' },
+	{ value: 'ac-ps-message-d', group: 'Client Area', name: 'Message Detail', values: 'the message ID' },
 	{ value: 'ac-ps-tickets', group: 'Client Area', name: 'Support Tickets' },
 	{ value: 'ac-ps-creq-ticket', group: 'Client Area', name: 'Create Support Ticket' },
-	{ value: 'ac-ps-detail-ticket', group: 'Client Area', name: 'Support Ticket Detail' },
+	{ value: 'ac-ps-detail-ticket', group: 'Client Area', name: 'Support Ticket Detail', values: 'the ticket ID' },
 	{ value: 'ac-ps-products', group: 'Client Area', name: 'All Services' },
 	{
 		value: 'ac-ps-products-t',
@@ -29,7 +31,7 @@ export const DESTINATIONS: readonly Destination[] = [
 		name: 'Services of a Product Group',
 		values: "the product group: hosting, server, domain, software or special-<id>",
 	},
-	{ value: 'ac-ps-product', group: 'Client Area', name: 'Service Detail' },
+	{ value: 'ac-ps-product', group: 'Client Area', name: 'Service Detail', values: 'the service (order) ID' },
 	{ value: 'ac-ps-sms', group: 'Client Area', name: 'International SMS' },
 	{ value: 'home', group: 'Website', name: 'Homepage' },
 	{ value: 'news', group: 'Website', name: 'News' },

@@ -64,7 +64,7 @@ const destinationValuesProperty: INodeProperties = {
 	default: '',
 	placeholder: 'hosting, 12',
 	description:
-		'The values this destination takes, separated by commas: a category or page route, a product group, or for Order Steps the product group and the product ID. An expression may also give an array.',
+		"The values this destination takes, separated by commas: the record's ID for a detail page (invoice, ticket, message, service), a category or page route, a product group, or for Order Steps the product group and the product ID. An expression may also give an array.",
 	displayOptions: { show: { destination: DESTINATIONS_WITH_VALUES } },
 };
 
