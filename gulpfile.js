@@ -107,10 +107,14 @@ const ESBUILD_COMMON = {
 	logLevel: 'warning',
 };
 
+/** Libraries bundled into dist/core.js; each one's licence notice is in LICENSE. */
+const BUNDLED_LIBRARIES = ['zod'];
+
 async function bundle() {
 	const modules = coreModules();
-	await esbuild.build({
+	const core = await esbuild.build({
 		...ESBUILD_COMMON,
+		metafile: true,
 		stdin: {
 			contents: `module.exports = {\n${modules
 				.map((name) => `\t${JSON.stringify(name)}: require(${JSON.stringify(`./${name}`)}),`)
@@ -121,6 +125,15 @@ async function bundle() {
 		},
 		outfile: path.join(dist, 'core.js'),
 	});
+	const bundled = new Set(
+		Object.keys(core.metafile.inputs)
+			.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+			.filter(Boolean),
+	);
+	const unlisted = [...bundled].filter((name) => !BUNDLED_LIBRARIES.includes(name));
+	if (unlisted.length > 0) {
+		throw new Error(`dist/core.js bundles ${unlisted.join(', ')}: add each licence notice to LICENSE and the name to BUNDLED_LIBRARIES`);
+	}
 	const entries = [...listEntries('nodes', '.node.ts'), ...listEntries('credentials', '.credentials.ts')];
 	// Entries at the same depth share the relative path to dist/core.js.
 	const byCorePath = new Map();

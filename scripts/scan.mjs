@@ -1,0 +1,39 @@
+/**
+ * `npm run scan`: n8n's verification scanner (@n8n/scan-community-package),
+ * both of its ESLint legs, on this package as n8n would see it once published:
+ *   1. the source: package.json, nodes/ and credentials/ (SOURCE_FILE_PATTERNS);
+ *   2. the packed tarball, unpacked: every .js file and package.json.
+ * Its CLI downloads a published package from npm; an unpublished one is
+ * scanned through its exported analyzePackage. Run after `npm run build`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { SOURCE_FILE_PATTERNS, analyzePackage } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(path.join(tmpdir(), 'sso-link-scan-'));
+let failed = false;
+
+async function leg(name, dir, patterns) {
+	const result = await analyzePackage(dir, patterns);
+	process.stdout.write(`scanner, ${name}: ${result.passed ? 'passed' : `FAILED (${result.message})`}\n`);
+	if (!result.passed) {
+		failed = true;
+		if (result.details) process.stdout.write(`${result.details}\n`);
+	}
+}
+
+try {
+	await leg('source', root, SOURCE_FILE_PATTERNS);
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
+	const unpacked = path.join(work, 'package');
+	execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work]);
+	await leg('tarball', unpacked, ['**/*.js', 'package.json']);
+} finally {
+	rmSync(work, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;
