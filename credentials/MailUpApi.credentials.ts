@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { trimBaseUrl } from '../nodes/shared/urls';
+
 import { withHeaders } from './authentication';
 
 const DEFAULT_BASE_URL = 'https://services.mailup.com';
@@ -82,7 +84,7 @@ export class MailUpApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const base = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+		const base = trimBaseUrl(credentials.baseUrl, DEFAULT_BASE_URL);
 		const clientId = String(credentials.clientId ?? '');
 		const clientSecret = String(credentials.clientSecret ?? '');
 		const response = (await this.helpers.httpRequest({

@@ -4,10 +4,11 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { loginLinkNotice, requestOptionsProperty } from '../shared/descriptions';
-import { LIST_SEARCH_METHODS, SSO_TARGETS, createSsoLink, getSsoTarget } from '../shared/registry';
+import { LIST_SEARCH_METHODS, SSO_TARGETS, findSsoTarget } from '../providers';
+import { createSsoLink } from '../shared/mint';
 import { runForEachItem } from '../shared/runner';
 import { providerProperty, targetCredentials, targetProperties } from './description';
 
@@ -36,7 +37,11 @@ export class SsoLink implements INodeType {
 	methods = { listSearch: LIST_SEARCH_METHODS };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const target = getSsoTarget(this.getNodeParameter('provider', 0) as string);
+		const provider = String(this.getNodeParameter('provider', 0));
+		const target = findSsoTarget(provider);
+		if (!target) {
+			throw new NodeOperationError(this.getNode(), `Invalid "Provider": "${provider.slice(0, 60)}" is not a provider this package knows`);
+		}
 		return await runForEachItem(this, async (itemIndex) => await createSsoLink(this, target, itemIndex));
 	}
 }

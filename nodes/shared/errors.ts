@@ -27,7 +27,6 @@ export const TRANSPORT_CODES = {
 	timeout: 'timeout',
 	network: 'network_error',
 	invalidResponse: 'invalid_response',
-	rateLimited: 'rate_limited',
 	http: (status: number) => `http_${status}`,
 } as const;
 
@@ -113,6 +112,20 @@ function safeCode(code: unknown, secrets: readonly string[]): string {
 	const text = redact(typeof code === 'string' || typeof code === 'number' ? String(code) : '', secrets);
 	const identifier = text.replace(/\[redacted\]/g, 'redacted').replace(/[^A-Za-z0-9_.:-]+/g, '_').slice(0, 64);
 	return identifier.replace(/^_+|_+$/g, '') || 'provider_error';
+}
+
+/**
+ * The first thing `pick` finds on an error or along its `cause` chain (n8n
+ * wraps the HTTP library's error, which may wrap another), at most five deep.
+ */
+export function findInCauses<T>(error: unknown, pick: (link: Record<string, unknown>) => T | undefined): T | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const found = pick(current as Record<string, unknown>);
+		if (found !== undefined) return found;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }
 
 /** An error as n8n should see it: node errors as they are, anything else wrapped. */

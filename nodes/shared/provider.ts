@@ -20,8 +20,6 @@ export interface RawResponse {
 	headers: HeaderBag;
 	/** The parsed JSON body, or undefined when the body was empty or not JSON. */
 	json: unknown;
-	/** The body as text (for telling an HTML error page from a JSON one). */
-	text: string;
 }
 
 /** How the transport talks to one provider. One per provider, in its api.ts. */

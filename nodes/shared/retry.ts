@@ -36,7 +36,7 @@ function header(headers: HeaderBag, name: string): string | undefined {
 
 export interface RetryWait {
 	ms: number;
-	/** Where the wait came from, for the error message when it is too long. */
+	/** Which header the wait came from: Retry-After wins over X-RateLimit-Reset, then backoff. */
 	source: 'retry-after' | 'x-ratelimit-reset' | 'backoff';
 	/** When the provider said to come back, if it said. */
 	retryAt?: Date;

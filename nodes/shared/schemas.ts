@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isHttpUrl } from './urls';
+
 /** Which provider a link or an error came from; the `provider` field of every output. */
 export const providerIdSchema = z.enum(['hostup', 'installatron', 'mailup', 'wisecp', 'custom']);
 export type ProviderId = z.infer<typeof providerIdSchema>;
@@ -19,15 +21,6 @@ const isoUtc = z.string().datetime({ offset: true });
 
 /** A login link as a provider returns it: an http(s) URL, nothing a browser would run. */
 export const httpUrlSchema = z.string().refine(isHttpUrl, 'not an http(s) URL');
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const { protocol } = new URL(value);
-		return protocol === 'http:' || protocol === 'https:';
-	} catch {
-		return false;
-	}
-}
 
 /**
  * The normalized output of every createSsoLink operation (CONTRACT.md). Saved

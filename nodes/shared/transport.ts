@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, 
 import { NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { TRANSPORT_CODES, asNodeError, providerDisplayName, toNodeApiError } from './errors';
+import { TRANSPORT_CODES, asNodeError, findInCauses, providerDisplayName, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { HeaderBag, RetryPolicy } from './retry';
@@ -284,28 +284,16 @@ function toRawResponse(response: unknown): RawResponse {
 			json = undefined;
 		}
 	}
-	return { status, headers, json, text };
+	return { status, headers, json };
 }
 
 /** The HTTP response carried by an error (its `response`, or one of its causes'), if any. */
 function responseInError(error: unknown): RawResponse | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { response, cause } = current as { response?: unknown; cause?: unknown };
-		if (response && typeof response === 'object') {
-			const { status, headers, data, body } = response as {
-				status?: unknown;
-				headers?: HeaderBag;
-				data?: unknown;
-				body?: unknown;
-			};
-			if (typeof status === 'number') {
-				return toRawResponse({ statusCode: status, headers: headers ?? {}, body: data ?? body });
-			}
-		}
-		current = cause;
-	}
-	return undefined;
+	return findInCauses(error, ({ response }) => {
+		if (!response || typeof response !== 'object') return undefined;
+		const { status, headers, data, body } = response as { status?: unknown; headers?: HeaderBag; data?: unknown; body?: unknown };
+		return typeof status === 'number' ? toRawResponse({ statusCode: status, headers: headers ?? {}, body: data ?? body }) : undefined;
+	});
 }
 
 function normalizeHeaders(headers: HeaderBag): HeaderBag {
@@ -316,13 +304,7 @@ function normalizeHeaders(headers: HeaderBag): HeaderBag {
 
 /** The first error code found on the error or its causes (ECONNRESET, ECONNABORTED, …). */
 function networkErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, cause } = current as { code?: unknown; cause?: unknown };
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		current = cause;
-	}
-	return undefined;
+	return findInCauses(error, ({ code }) => (typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined));
 }
 
 function safeOrigin(url: string): string {

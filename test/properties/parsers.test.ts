@@ -135,7 +135,7 @@ describe.each(PARSERS)('$name', ({ provider, parse, failsWith2xx, codeBody, know
 		fc.assert(
 			fc.property(secretArb, fc.constantFrom(400, 401, 403, 404, 500), (secret, status) => {
 				const json = codeBody(secret);
-				const failure = parse({ status, headers: {}, json, text: JSON.stringify(json) });
+				const failure = parse({ status, headers: {}, json });
 				expect(failure).toBeDefined();
 				expect(errorSurface(toNodeApiError(NODE, failure as ProviderFailure, [secret]))).not.toContain(secret);
 			}),
@@ -154,7 +154,7 @@ describe('known gaps of the parsers', () => {
 				fc.record({ errcode: fc.oneof(fc.integer(), fc.boolean(), fc.constant({})), message: jsonArb, data: fc.constant([]) }),
 				(fields) => {
 					const json = { result: false, ...fields };
-					expect(parseInstallatronFailure({ status: 200, headers: {}, json, text: JSON.stringify(json) })).toBeDefined();
+					expect(parseInstallatronFailure({ status: 200, headers: {}, json })).toBeDefined();
 				},
 			),
 			{ numRuns: 30 },
@@ -166,7 +166,7 @@ describe('known gaps of the parsers', () => {
 	it('HostUp: a code named like an Object.prototype member adds no JavaScript source to the description', () => {
 		fc.assert(
 			fc.property(fc.constantFrom(...PROTOTYPE_MEMBERS), (code) => {
-				const failure = parseHostUpFailure({ status: 500, headers: {}, json: { title: 'Error', code }, text: '' });
+				const failure = parseHostUpFailure({ status: 500, headers: {}, json: { title: 'Error', code } });
 				expect(`${failure?.message}\n${failure?.description}`).not.toContain('[native code]');
 			}),
 			{ numRuns: 20 },
@@ -176,7 +176,7 @@ describe('known gaps of the parsers', () => {
 	it('Installatron: an errcode named like an Object.prototype member adds no JavaScript source either', () => {
 		fc.assert(
 			fc.property(fc.constantFrom(...PROTOTYPE_MEMBERS), (errcode) => {
-				const failure = parseInstallatronFailure({ status: 500, headers: {}, json: { result: false, errcode, message: 'm' }, text: '' });
+				const failure = parseInstallatronFailure({ status: 500, headers: {}, json: { result: false, errcode, message: 'm' } });
 				expect(`${failure?.message}\n${failure?.description}`).not.toContain('[native code]');
 			}),
 			{ numRuns: 20 },

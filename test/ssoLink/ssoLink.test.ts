@@ -15,7 +15,7 @@ import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { providerProperty, targetCredentials, targetProperties } from '../../nodes/SsoLink/description';
 import type { SsoTarget } from '../../nodes/shared/provider';
-import { SSO_TARGETS } from '../../nodes/shared/registry';
+import { SSO_TARGETS } from '../../nodes/providers';
 
 let sandbox: Sandbox;
 

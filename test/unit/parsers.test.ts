@@ -2,7 +2,7 @@ import { parseInstallatronFailure } from '../../nodes/providers/installatron/api
 import { parseLegacyFailure } from '../../nodes/providers/wisecp/api';
 import type { RawResponse } from '../../nodes/shared/provider';
 
-const http200 = (json: unknown): RawResponse => ({ status: 200, headers: {}, json, text: JSON.stringify(json) });
+const http200 = (json: unknown): RawResponse => ({ status: 200, headers: {}, json });
 
 // Counterexamples fast-check found: a body that says it failed is a failure
 // whatever the types of its other fields.

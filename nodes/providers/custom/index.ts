@@ -7,6 +7,7 @@ import type { ProviderApi, ProviderModule, RawResponse, SsoTarget } from '../../
 import type { MintedLink } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 import { apiRequest, providerError } from '../../shared/transport';
+import { isHttpUrl, trimBaseUrl } from '../../shared/urls';
 
 /**
  * The "Custom" provider: any SSO API the package does not know yet (WHMCS
@@ -204,7 +205,7 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 	return {
 		id: 'custom',
 		credentialType: 'ssoLinkCustomApi',
-		baseUrl: (credentials) => String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
+		baseUrl: (credentials) => trimBaseUrl(credentials.baseUrl),
 		secretFields: ['apiKey'],
 		// Most SSO APIs (WHMCS, cPanel, …) run on the customer's own server.
 		traffic: CUSTOMER_SERVER,
@@ -264,7 +265,7 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 
 	const url = valueAtPath(answer, mapping.urlPath);
-	if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
+	if (typeof url !== 'string' || !isHttpUrl(url)) {
 		throw await providerError(
 			this,
 			api,
@@ -304,18 +305,18 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 }
 
+export const customTarget: SsoTarget = {
+		value: 'custom',
+		displayName: 'Custom (Any SSO API)',
+		description: 'Any SSO API this package does not know yet, e.g. WHMCS CreateSsoToken or cPanel create_user_session',
+		provider: 'custom',
+		target: 'custom',
+		credentialType: 'ssoLinkCustomApi',
+		properties,
+		mint: mintCustomLink,
+};
+
 export const custom: ProviderModule = {
 	listSearch: {},
-	ssoTargets: [
-		{
-			value: 'custom',
-			displayName: 'Custom (Any SSO API)',
-			description: 'Any SSO API this package does not know yet, e.g. WHMCS CreateSsoToken or cPanel create_user_session',
-			provider: 'custom',
-			target: 'custom',
-			credentialType: 'ssoLinkCustomApi',
-			properties,
-			mint: mintCustomLink,
-		},
-	] satisfies SsoTarget[],
+	ssoTargets: [customTarget],
 };

@@ -5,6 +5,7 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 
 /** HostUp API v2 (PROVIDERS.md, provider-docs/hostup-*). */
@@ -152,7 +153,7 @@ export const hostUpApi: ProviderApi = {
 	id: 'hostup',
 	credentialType: 'hostUpApi',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) =>
-		String(credentials.baseUrl || HOSTUP_DEFAULT_BASE_URL).replace(/\/+$/, ''),
+		trimBaseUrl(credentials.baseUrl, HOSTUP_DEFAULT_BASE_URL),
 	secretFields: ['apiKey'],
 	parseFailure: parseHostUpFailure,
 };

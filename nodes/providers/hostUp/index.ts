@@ -193,6 +193,28 @@ function siteLabel(entry: HostUpSite): string {
 	return entry.siteName ? `${entry.siteName} — ${where}` : where;
 }
 
+export const hostUpWordPressTarget: SsoTarget = {
+		value: 'hostUpWordPress',
+		displayName: 'HostUp — WordPress Admin',
+		description: 'A one-time wp-admin login for a WordPress site hosted at HostUp',
+		provider: 'hostup',
+		target: 'wordpressAdmin',
+		credentialType: hostUpApi.credentialType,
+		properties: [accountIdProperty, siteIdProperty],
+		mint: mintWordPressLink,
+};
+
+export const hostUpControlPanelTarget: SsoTarget = {
+		value: 'hostUpControlPanel',
+		displayName: 'HostUp — Hosting Control Panel',
+		description: 'A one-time control-panel (e.g. cPanel) login for a HostUp hosting account',
+		provider: 'hostup',
+		target: 'controlPanel',
+		credentialType: hostUpApi.credentialType,
+		properties: [accountIdProperty],
+		mint: mintControlPanelLink,
+};
+
 export const hostUp: ProviderModule = {
 	listSearch: {
 		async searchHostUpAccounts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
@@ -226,26 +248,5 @@ export const hostUp: ProviderModule = {
 			};
 		},
 	},
-	ssoTargets: [
-		{
-			value: 'hostUpWordPress',
-			displayName: 'HostUp — WordPress Admin',
-			description: 'A one-time wp-admin login for a WordPress site hosted at HostUp',
-			provider: 'hostup',
-			target: 'wordpressAdmin',
-			credentialType: hostUpApi.credentialType,
-			properties: [accountIdProperty, siteIdProperty],
-			mint: mintWordPressLink,
-		},
-		{
-			value: 'hostUpControlPanel',
-			displayName: 'HostUp — Hosting Control Panel',
-			description: 'A one-time control-panel (e.g. cPanel) login for a HostUp hosting account',
-			provider: 'hostup',
-			target: 'controlPanel',
-			credentialType: hostUpApi.credentialType,
-			properties: [accountIdProperty],
-			mint: mintControlPanelLink,
-		},
-	] satisfies SsoTarget[],
+	ssoTargets: [hostUpWordPressTarget, hostUpControlPanelTarget],
 };

@@ -5,6 +5,7 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 
@@ -146,7 +147,7 @@ export function parseInstallatronFailure(response: RawResponse): ProviderFailure
 export const installatronApi: ProviderApi = {
 	id: 'installatron',
 	credentialType: 'installatronApi',
-	baseUrl: (credentials: ICredentialDataDecryptedObject) => String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
+	baseUrl: (credentials: ICredentialDataDecryptedObject) => trimBaseUrl(credentials.baseUrl),
 	secretFields: ['apiKey'],
 	traffic: CUSTOMER_SERVER,
 	skipSslCertificateValidation: (credentials) => credentials.allowUnauthorizedCerts === true,

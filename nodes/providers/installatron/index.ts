@@ -7,6 +7,7 @@ import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/pro
 import type { MintedLink } from '../../shared/schemas';
 import { withoutSecretFields } from '../../shared/schemas';
 import { apiRequest, providerError } from '../../shared/transport';
+import { isHttpUrl } from '../../shared/urls';
 import {
 	DATABASE_FIELD,
 	INSTALLS_PAGE_SIZE,
@@ -132,7 +133,8 @@ function readLoginOptions(ctx: IExecuteFunctions, itemIndex: number): { url?: st
 	// a browser would run or that could smuggle a second parameter.
 	// Control characters too: browsers drop them, so "\u0001javascript:…" would run.
 	const hasControl = [...url].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127);
-	if (url && (hasControl || /[\s<>"]/.test(url) || (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^https?:\/\//i.test(url)))) {
+	const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url);
+	if (url && (hasControl || /[\s<>"]/.test(url) || (absolute && !isHttpUrl(url)))) {
 		throw invalidParameterError(ctx.getNode(), 'Redirect URL', 'use a path such as /wp-admin or an http(s) URL', itemIndex, 'installatron');
 	}
 	return { ...(url ? { url } : {}), ...(user ? { user } : {}) };
@@ -201,6 +203,17 @@ function installLabel(entry: Install): string {
 	return `${title}${where}${what}`;
 }
 
+export const installatronTarget: SsoTarget = {
+		value: 'installatron',
+		displayName: 'Installatron — Application Admin',
+		description: "A one-time login to an installed application's admin (WordPress, Joomla!, ClassicPress, Modx)",
+		provider: 'installatron',
+		target: 'applicationAdmin',
+		credentialType: installatronApi.credentialType,
+		properties: [installIdProperty, loginOptionsProperty],
+		mint: mintApplicationAdminLink,
+};
+
 export const installatron: ProviderModule = {
 	listSearch: {
 		async searchInstallatronInstalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
@@ -212,16 +225,5 @@ export const installatron: ProviderModule = {
 			};
 		},
 	},
-	ssoTargets: [
-		{
-			value: 'installatron',
-			displayName: 'Installatron — Application Admin',
-			description: "A one-time login to an installed application's admin (WordPress, Joomla!, ClassicPress, Modx)",
-			provider: 'installatron',
-			target: 'applicationAdmin',
-			credentialType: installatronApi.credentialType,
-			properties: [installIdProperty, loginOptionsProperty],
-			mint: mintApplicationAdminLink,
-		},
-	] satisfies SsoTarget[],
+	ssoTargets: [installatronTarget],
 };

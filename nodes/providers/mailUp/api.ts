@@ -2,8 +2,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { ProviderFailure } from '../../shared/errors';
-import { TRANSPORT_CODES } from '../../shared/errors';
+import { TRANSPORT_CODES, findInCauses } from '../../shared/errors';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { SAAS_API } from '../../shared/traffic';
 
@@ -87,13 +88,7 @@ interface TokenError {
 }
 
 function findTokenError(error: unknown): TokenError | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { mailUpTokenError, cause } = current as { mailUpTokenError?: TokenError; cause?: unknown };
-		if (mailUpTokenError) return mailUpTokenError;
-		current = cause;
-	}
-	return undefined;
+	return findInCauses(error, (link) => (link.mailUpTokenError as TokenError | undefined) || undefined);
 }
 
 /** A failed token request, in OAuth's words, with what to check. */
@@ -120,7 +115,7 @@ export const mailUpApi: ProviderApi = {
 	id: 'mailup',
 	credentialType: 'mailUpApi',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) =>
-		`${String(credentials.baseUrl || MAILUP_DEFAULT_BASE_URL).trim().replace(/\/+$/, '')}${CONSOLE_SERVICE}`,
+		`${trimBaseUrl(credentials.baseUrl, MAILUP_DEFAULT_BASE_URL)}${CONSOLE_SERVICE}`,
 	secretFields: ['clientSecret', 'password', 'accessToken'],
 	// MailUp counts calls per client and user; the token changes hourly.
 	identityFields: ['clientId', 'username'],

@@ -87,19 +87,19 @@ async function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, e
 	);
 }
 
+export const mailUpTarget: SsoTarget = {
+		value: 'mailUp',
+		displayName: 'MailUp — Console',
+		description: 'A login to the MailUp console as the credential\'s user, valid for the time MailUp gives',
+		provider: 'mailup',
+		target: 'console',
+		credentialType: mailUpApi.credentialType,
+		// In the MailUp node and the SSO Link node alike.
+		properties: [ssoNotice],
+		mint: mintConsoleLink,
+};
+
 export const mailUp: ProviderModule = {
 	listSearch: {},
-	ssoTargets: [
-		{
-			value: 'mailUp',
-			displayName: 'MailUp — Console',
-			description: 'A login to the MailUp console as the credential\'s user, valid for the time MailUp gives',
-			provider: 'mailup',
-			target: 'console',
-			credentialType: mailUpApi.credentialType,
-			// In the MailUp node and the SSO Link node alike.
-			properties: [ssoNotice],
-			mint: mintConsoleLink,
-		},
-	] satisfies SsoTarget[],
+	ssoTargets: [mailUpTarget],
 };

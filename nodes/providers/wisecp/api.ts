@@ -5,6 +5,7 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 
@@ -25,7 +26,7 @@ export const CLIENTS_MAX_PAGE_SIZE = 100;
  * `https://example.com/index.php/api/`. Actions are appended to it.
  */
 export function legacyApiUrl(credentials: ICredentialDataDecryptedObject): string {
-	return `${String(credentials.apiUrl ?? '').trim().replace(/\/+$/, '')}/`;
+	return `${trimBaseUrl(credentials.apiUrl)}/`;
 }
 
 export const paths = {

@@ -6,6 +6,7 @@ import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import type { ProviderModule, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { apiRequest } from '../../shared/transport';
+import { isHttpUrl } from '../../shared/urls';
 import {
 	CLIENTS_MAX_PAGE_SIZE,
 	LINK_LIFETIME_SECONDS,
@@ -76,7 +77,7 @@ function readSsoRequest(ctx: IExecuteFunctions, itemIndex: number) {
 	const chosen = String(ctx.getNodeParameter('destination', itemIndex, 'my-account') ?? '').trim();
 	if (chosen === CUSTOM_URL_DESTINATION) {
 		const url = String(ctx.getNodeParameter('destinationUrl', itemIndex, '')).trim();
-		if (!/^https?:\/\/[^\s"<>]+$/i.test(url)) {
+		if (!isHttpUrl(url)) {
 			throw invalidParameterError(ctx.getNode(), 'Destination URL', 'use an http(s) URL', itemIndex, 'wisecp');
 		}
 		return { user_id: userId, destination: url };
@@ -116,6 +117,17 @@ function clientLabel(entry: WisecpClient): string {
 	return `${name}${company}${email} (#${entry.id})`;
 }
 
+export const wisecpTarget: SsoTarget = {
+		value: 'wisecp',
+		displayName: 'WISECP — Client Area',
+		description: 'A one-time client-area login (60 seconds, skips 2FA and CAPTCHA) for a WISECP client',
+		provider: 'wisecp',
+		target: 'clientArea',
+		credentialType: wisecpApi.credentialType,
+		properties: [userIdProperty, destinationProperty, destinationUrlProperty, destinationValuesProperty],
+		mint: mintClientAreaLink,
+};
+
 export const wisecp: ProviderModule = {
 	listSearch: {
 		async searchWisecpClients(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
@@ -144,16 +156,5 @@ export const wisecp: ProviderModule = {
 			}
 		},
 	},
-	ssoTargets: [
-		{
-			value: 'wisecp',
-			displayName: 'WISECP — Client Area',
-			description: 'A one-time client-area login (60 seconds, skips 2FA and CAPTCHA) for a WISECP client',
-			provider: 'wisecp',
-			target: 'clientArea',
-			credentialType: wisecpApi.credentialType,
-			properties: [userIdProperty, destinationProperty, destinationUrlProperty, destinationValuesProperty],
-			mint: mintClientAreaLink,
-		},
-	] satisfies SsoTarget[],
+	ssoTargets: [wisecpTarget],
 };

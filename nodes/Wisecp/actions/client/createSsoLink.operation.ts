@@ -2,10 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { loginLinkNotice } from '../../../shared/descriptions';
-import { createSsoLink, getSsoTarget } from '../../../shared/registry';
+import { wisecpTarget as target } from '../../../providers/wisecp';
+import { createSsoLink } from '../../../shared/mint';
 import type { ItemResult } from '../../../shared/runner';
-
-const target = getSsoTarget('wisecp');
 
 const properties: INodeProperties[] = [loginLinkNotice, ...target.properties];
 

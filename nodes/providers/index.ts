@@ -1,0 +1,34 @@
+import { custom } from './custom';
+import { hostUp } from './hostUp';
+import { installatron } from './installatron';
+import { mailUp } from './mailUp';
+import { wisecp } from './wisecp';
+import type { ListSearchMethod, ProviderModule, SsoTarget } from '../shared/provider';
+
+/**
+ * Every provider this package knows: one line each. The SSO Link node reads
+ * them from here; a provider's own node imports its targets from its folder.
+ * The core (nodes/shared/) knows none of them.
+ */
+export const PROVIDERS = {
+	hostUp,
+	installatron,
+	mailUp,
+	wisecp,
+	custom,
+} as const satisfies Record<string, ProviderModule>;
+
+export const SSO_TARGETS: readonly SsoTarget[] = Object.values(PROVIDERS).flatMap(
+	(provider) => provider.ssoTargets,
+);
+
+/** All resource-picker methods, by the name their parameters reference. */
+export const LIST_SEARCH_METHODS: Record<string, ListSearchMethod> = Object.assign(
+	{},
+	...Object.values(PROVIDERS).map((provider) => provider.listSearch),
+);
+
+/** The SSO Link node's `provider` option, or undefined for a value no provider has. */
+export function findSsoTarget(value: string): SsoTarget | undefined {
+	return SSO_TARGETS.find((entry) => entry.value === value);
+}

@@ -1,0 +1,32 @@
+/**
+ * Imports point down: nodes → providers → core (DEVELOPERS.md). The core
+ * (nodes/shared/) knows no provider and no node; a provider knows no node.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+function importsOf(dir: string): Array<{ file: string; from: string }> {
+	const found: Array<{ file: string; from: string }> = [];
+	for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+		if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+		const file = path.join(entry.parentPath, entry.name);
+		for (const match of readFileSync(file, 'utf8').matchAll(/^import[^;]*?from '([^']+)';/gms)) {
+			found.push({ file: path.relative(root, file), from: path.relative(root, path.resolve(path.dirname(file), match[1])) });
+		}
+	}
+	return found;
+}
+
+it('the core imports only itself and its libraries', () => {
+	const outside = importsOf('nodes/shared').filter(({ from }) => from.startsWith('nodes/') && !from.startsWith('nodes/shared/'));
+	expect(outside).toEqual([]);
+});
+
+it('providers import the core and their own folder, never a node', () => {
+	const upward = importsOf('nodes/providers').filter(
+		({ from }) => from.startsWith('nodes/') && !from.startsWith('nodes/shared/') && !from.startsWith('nodes/providers'),
+	);
+	expect(upward).toEqual([]);
+});
