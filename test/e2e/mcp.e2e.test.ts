@@ -10,8 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 import { openLink } from '../helpers/assertions';
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
@@ -20,6 +19,7 @@ import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatro
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
+import { callMcpTool, connectMcp } from './mcp-client';
 import type { N8nServer } from './n8n-cli';
 import { N8nInstance, SANDBOX_CREDENTIALS, packPackage, sandboxCredentials } from './n8n-cli';
 
@@ -107,32 +107,9 @@ let n8n: N8nInstance;
 let server: N8nServer;
 let client: Client;
 
-/**
- * An MCP client connected to the trigger. `n8n start` reports ready before it
- * has registered the published workflows' webhooks: until then the endpoint
- * answers 404, so connect again until it does not.
- */
-async function connect(url: URL, timeoutMs = 60_000): Promise<Client> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const candidate = new Client({ name: 'n8n-nodes-sso-link-e2e', version: '1.0.0' });
-		try {
-			await candidate.connect(new StreamableHTTPClientTransport(url));
-			return candidate;
-		} catch (error) {
-			await candidate.close().catch(() => undefined);
-			if ((error as { code?: unknown }).code !== 404 || Date.now() > deadline) throw error;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-	}
-}
-
-/** What a tool call gives the model: its text, and whether the MCP result is an error. */
-async function callTool(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; text: string }> {
-	const result = await client.callTool({ name, arguments: args });
-	const content = result.content as Array<{ type: string; text?: string }>;
-	expect(content.map((part) => part.type)).toEqual(['text']);
-	return { isError: result.isError === true, text: content[0].text ?? '' };
+/** What a tool call gives the model. */
+async function callTool(name: string, args: Record<string, unknown>) {
+	return await callMcpTool(client, name, args);
 }
 
 beforeAll(async () => {
@@ -143,7 +120,7 @@ beforeAll(async () => {
 	await n8n.importWorkflows([WORKFLOW]);
 	await n8n.publishWorkflow(WORKFLOW.id);
 	server = await n8n.start();
-	client = await connect(new URL(`${server.url}/mcp/${MCP_PATH}`));
+	client = await connectMcp(`${server.url}/mcp/${MCP_PATH}`);
 }, 10 * 60_000);
 
 afterAll(async () => {
