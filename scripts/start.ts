@@ -10,8 +10,8 @@
  *      community package — again only when dist/ changed;
  *   4. imports a credential per provider (pointing at the sandbox) and the
  *      example workflows (examples/*.json), and publishes those with a
- *      webhook — again only when they changed, so edits made in the editor
- *      survive a restart;
+ *      webhook or an MCP Server Trigger — again only when they changed, so
+ *      edits made in the editor survive a restart;
  *   5. runs `n8n start` on 127.0.0.1:5678 (`--port` or N8N_PORT to change),
  *      creates the owner account on first run, and prints the editor URL and
  *      the login;
@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { N8nServer } from '../test/e2e/n8n-cli';
-import { N8nInstance, PACKAGE_ROOT, loadExamples, packPackage, sandboxCredentials, webhookPaths } from '../test/e2e/n8n-cli';
+import { N8nInstance, PACKAGE_ROOT, loadExamples, mcpPaths, packPackage, sandboxCredentials, webhookPaths } from '../test/e2e/n8n-cli';
 import { Sandbox } from '../test/sandbox/server';
 
 /** The local owner account. The instance listens on loopback only and holds sandbox credentials only. */
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
 			await n8n.importCredentials(credentials);
 			await n8n.importWorkflows(examples.map(({ workflow }) => workflow));
 			for (const { workflow } of examples) {
-				if (webhookPaths(workflow).length > 0) await n8n.publishWorkflow(workflow.id);
+				if (webhookPaths(workflow).length > 0 || mcpPaths(workflow).length > 0) await n8n.publishWorkflow(workflow.id);
 			}
 		});
 		state.importHash = importDigest;
@@ -231,6 +231,9 @@ async function main(): Promise<void> {
 	const webhookLines = examples.flatMap(({ workflow }) =>
 		webhookPaths(workflow).map((hook) => `    POST ${running.url}/webhook/${hook}   ← ${workflow.name}`),
 	);
+	const mcpLines = examples.flatMap(({ workflow }) =>
+		mcpPaths(workflow).map((mcpPath) => `    ${running.url}/mcp/${mcpPath}   ← ${workflow.name}`),
+	);
 	say();
 	say(`Ready in ${seconds(started)}.`);
 	say();
@@ -242,6 +245,10 @@ async function main(): Promise<void> {
 	if (webhookLines.length > 0) {
 		say('  Published webhooks:');
 		for (const line of webhookLines) say(line);
+	}
+	if (mcpLines.length > 0) {
+		say('  MCP servers (Streamable HTTP, for MCP clients and AI agents):');
+		for (const line of mcpLines) say(line);
 	}
 	say();
 	say('  Try it — mint a wp-admin link and open it (it works once):');

@@ -15,8 +15,9 @@ import { openLink } from '../helpers/assertions';
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { Sandbox } from '../sandbox/server';
+import { callMcpTool, connectMcp } from './mcp-client';
 import type { ExampleWorkflow, N8nServer } from './n8n-cli';
-import { N8nInstance, PACKAGE_ROOT, SANDBOX_CREDENTIALS, loadExamples, packPackage, sandboxCredentials, webhookPaths } from './n8n-cli';
+import { N8nInstance, PACKAGE_ROOT, SANDBOX_CREDENTIALS, loadExamples, mcpPaths, packPackage, sandboxCredentials, webhookPaths } from './n8n-cli';
 
 const OWNER = { email: 'owner@example.com', password: 'SsoLink-E2e-1', firstName: 'E2E', lastName: 'Owner' };
 
@@ -53,7 +54,7 @@ beforeEach(() => sandbox.reset());
 
 describe('examples/', () => {
 	it('name credentials by the ids npm start imports and save no successful execution', () => {
-		expect(examples.map(({ file }) => file)).toEqual(['nightly-wp-admin-links.json', 'onboarding-webhook.json', 'support-desk-sso-link.json']);
+		expect(examples.map(({ file }) => file)).toEqual(['ai-agent-mcp.json', 'nightly-wp-admin-links.json', 'onboarding-webhook.json', 'support-desk-sso-link.json']);
 		const credentialIds = new Set<string>(Object.values(SANDBOX_CREDENTIALS).map((credential) => credential.id));
 		for (const { workflow } of examples) {
 			expect(workflow.id.length).toBeLessThanOrEqual(21);
@@ -107,7 +108,7 @@ describe('the package in n8n', () => {
 	});
 });
 
-describe('n8n start with the webhook examples published', () => {
+describe('n8n start with the webhook and MCP examples published', () => {
 	let server: N8nServer;
 	let cookie: string;
 
@@ -131,8 +132,10 @@ describe('n8n start with the webhook examples published', () => {
 	};
 
 	beforeAll(async () => {
-		const published = examples.filter(({ workflow }) => webhookPaths(workflow).length > 0).map(({ workflow }) => workflow.id);
-		expect(published).toEqual(['exOnboardingLink01', 'exSupportDeskSso01']);
+		const published = examples
+			.filter(({ workflow }) => webhookPaths(workflow).length > 0 || mcpPaths(workflow).length > 0)
+			.map(({ workflow }) => workflow.id);
+		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportDeskSso01']);
 		// n8n 2.40.7: `publish:workflow` (`update:workflow --active=true` is deprecated and does the same).
 		for (const id of published) await n8n.publishWorkflow(id);
 		server = await n8n.start();
@@ -222,6 +225,41 @@ describe('n8n start with the webhook examples published', () => {
 		const failed = await post('support-login', { system: 'whmcs', clientId: 999 });
 		expect(failed.status).toBe(502);
 		expect(failed.json.error).toBe('Client ID Not Found');
+	});
+
+	it('AI agents (MCP): the example serves its two tools, which return working links and errors the model can read', async () => {
+		const [mcpPath] = mcpPaths(examples.find(({ file }) => file === 'ai-agent-mcp.json')!.workflow);
+		const client = await connectMcp(`${server.url}/mcp/${mcpPath}`);
+		try {
+			expect(client.getInstructions()).toContain('A login link logs in whoever opens it');
+			const { tools } = await client.listTools();
+			expect(tools.map((tool) => tool.name).sort()).toEqual(['create_client_area_link', 'create_wp_admin_link']);
+			for (const tool of tools) expect(tool.description).toContain('it is now in your context');
+			expect(Object.fromEntries(tools.map((tool) => [tool.name, [...(tool.inputSchema.required ?? [])].sort()]))).toEqual({
+				create_client_area_link: ['clientId'],
+				create_wp_admin_link: ['accountId', 'siteId'],
+			});
+
+			const wpAdmin = await callMcpTool(client, 'create_wp_admin_link', { accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 0) });
+			expect(wpAdmin.isError).toBe(false);
+			const [wpLink] = JSON.parse(wpAdmin.text) as unknown[];
+			expect(ssoLinkSchema.parse(wpLink)).toMatchObject({ provider: 'hostup', target: 'wordpressAdmin', resourceId: hostUpSiteId(0, 0) });
+			expect(await openLink(ssoLinkSchema.parse(wpLink).url)).toBe(200);
+
+			const clientArea = await callMcpTool(client, 'create_client_area_link', { clientId: '4' });
+			expect(clientArea.isError).toBe(false);
+			const [clientLink] = JSON.parse(clientArea.text) as unknown[];
+			expect(ssoLinkSchema.parse(clientLink)).toMatchObject({ provider: 'wisecp', target: 'clientArea', resourceId: '4' });
+			expect(await openLink(ssoLinkSchema.parse(clientLink).url)).toBe(200);
+			expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 4, destination: 'ac-ps-tickets' }]);
+
+			const unknown = await callMcpTool(client, 'create_wp_admin_link', { accountId: hostUpAccountId(0), siteId: 'wp_sandbox0001s9' });
+			expect(unknown.isError).toBe(true);
+			expect(unknown.text).toMatch(/^NodeOperationError: Not found: The requested resource could not be found \(WordPress site wp_sandbox0001s9 in account acct_sandbox0001\)/);
+			expect(sandbox.hostup.minted).toEqual([{ accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 0) }]);
+		} finally {
+			await client.close();
+		}
 	});
 
 	it('saves no successful execution (their data holds login links)', async () => {

@@ -465,3 +465,13 @@ export function webhookPaths(workflow: ExampleWorkflow): string[] {
 		.filter((node) => node.type === 'n8n-nodes-base.webhook' && !node.disabled)
 		.map((node) => String(node.parameters.path ?? ''));
 }
+
+/**
+ * Workflows that serve tools to MCP clients (MCP Server Trigger, version 2:
+ * Streamable HTTP at `/mcp/<path>`): they need publishing too.
+ */
+export function mcpPaths(workflow: ExampleWorkflow): string[] {
+	return workflow.nodes
+		.filter((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger' && !node.disabled)
+		.map((node) => String(node.parameters.path ?? ''));
+}
