@@ -88,7 +88,7 @@ export function getValidatedId(
 		throw invalidParameterError(
 			ctx.getNode(),
 			parameter.displayName,
-			`"${id.slice(0, 80)}" is not of the form ${parameter.idFormat.example}`,
+			`"${id.slice(0, 80)}" is not ${parameter.idFormat.inWords} (e.g. ${parameter.idFormat.example})`,
 			itemIndex,
 			provider,
 		);

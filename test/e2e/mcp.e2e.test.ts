@@ -232,7 +232,7 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		{
 			tool: 'hostup_wp_admin_link',
 			args: { accountId: 'sandbox0001', siteId: hostUpSiteId(0, 0) },
-			error: 'Invalid "Account": "sandbox0001" is not of the form acct_01hxa3b4c5d6e7f8g9h0j1k2m3',
+			error: 'Invalid "Account": "sandbox0001" is not "acct_" followed by letters and digits (e.g. acct_01hxa3b4c5d6e7f8g9h0j1k2m3)',
 			details: 'no request was sent',
 		},
 		{
@@ -249,7 +249,7 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		},
 		{ tool: 'installatron_admin_link', args: { installId: INSTALLATRON_INSTALLS.drupal }, error: '"Kaffe & Kod" is a drupal install, which Installatron cannot log into' },
 		{ tool: 'wisecp_client_area_link', args: { userId: '999' }, error: 'User not found', details: 'WISECP error code: user_not_found' },
-		{ tool: 'wisecp_client_area_link', args: { userId: 'anna' }, error: /^Invalid "User": "anna" is not of the form /, details: 'no request was sent' },
+		{ tool: 'wisecp_client_area_link', args: { userId: 'anna' }, error: /^Invalid "User": "anna" is not a positive whole number \(e\.g\. 18\)/, details: 'no request was sent' },
 		{ tool: 'sso_link_wisecp_tickets', args: { userId: '999' }, error: 'User not found', details: 'WISECP error code: user_not_found' },
 	];
 

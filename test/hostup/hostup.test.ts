@@ -258,8 +258,8 @@ describe('bad input is rejected before any request', () => {
 	// Ids usually come from earlier nodes through expressions, which the editor cannot check.
 	it.each([
 		['an empty account', '', ACME_SITE, 'Invalid "Account": it is empty'],
-		['an account id of the wrong form', 'site_123', ACME_SITE, 'Invalid "Account": "site_123" is not of the form acct_'],
-		['a site id of the wrong form', ACME, 'acct_123', 'Invalid "WordPress Site": "acct_123" is not of the form wp_'],
+		['an account id of the wrong form', 'site_123', ACME_SITE, 'Invalid "Account": "site_123" is not "acct_" followed by letters and digits (e.g. acct_'],
+		['a site id of the wrong form', ACME, 'acct_123', 'Invalid "WordPress Site": "acct_123" is not "wp_" followed by letters and digits (e.g. wp_'],
 		['an id with a path in it', ACME, 'wp_1/../../x', 'Invalid "WordPress Site"'],
 	])('%s', async (_label, accountId, siteId, message) => {
 		const run = await hostUp(
@@ -546,7 +546,7 @@ describe('continue on fail', () => {
 			provider: 'hostup',
 		});
 		expect(run.items[2].json).toEqual({
-			error: 'Invalid "Account": "not-an-id" is not of the form acct_01hxa3b4c5d6e7f8g9h0j1k2m3',
+			error: 'Invalid "Account": "not-an-id" is not "acct_" followed by letters and digits (e.g. acct_01hxa3b4c5d6e7f8g9h0j1k2m3)',
 			code: 'invalid_parameter',
 			httpCode: null,
 			provider: 'hostup',

@@ -169,7 +169,7 @@ async function explainSiteNotFound(
 			// HostUp's words first (CONTRACT.md), then what was asked for.
 			message: `${(error as Error).message.replace(/[.\s]+$/, '')} (WordPress site ${siteId} in account ${accountId})`,
 			description:
-				'The site must belong to the account. If you changed Account, choose the WordPress Site again: the editor keeps the one picked for the previous account.',
+				'The site must belong to the account: check both IDs (WordPress Site › Get Many lists the sites of an account). In the editor, changing Account keeps the site picked for the previous one.',
 		},
 		itemIndex,
 	);
