@@ -61,17 +61,20 @@ export const SYSTEM_CLOCK: Clock = {
 	sleep: async (ms, signal) => {
 		if (!signal) return await sleep(ms);
 		signal.throwIfAborted();
-		// The race keeps cancellation working where n8n-workflow's sleep takes no signal.
-		return await Promise.race([sleep(ms, signal), rejectOnAbort(signal)]);
+		// The race keeps cancellation working on n8n 1.x, whose sleep takes no signal.
+		let onAbort: (() => void) | undefined;
+		const aborted = new Promise<never>((_resolve, reject) => {
+			onAbort = () => reject(signal.reason);
+			signal.addEventListener('abort', onAbort, { once: true });
+		});
+		try {
+			return await Promise.race([sleep(ms, signal), aborted]);
+		} finally {
+			signal.removeEventListener('abort', onAbort as () => void);
+		}
 	},
 	random: () => Math.random(),
 };
-
-async function rejectOnAbort(signal: AbortSignal): Promise<never> {
-	return await new Promise<never>((_resolve, reject) => {
-		signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-	});
-}
 
 /** What the provider's `X-RateLimit-*` headers said, read by retry.ts. */
 export interface RateLimitHint {

@@ -6,7 +6,7 @@ import { getEventListeners } from 'node:events';
 
 import { parseResetTime, readRateLimitHint } from '../../nodes/shared/retry';
 import type { Clock, Permit, Report, TrafficProfile } from '../../nodes/shared/traffic';
-import { CUSTOMER_SERVER, SAAS_API, TrafficController, TrafficControllers, WaitTooLong } from '../../nodes/shared/traffic';
+import { CUSTOMER_SERVER, SAAS_API, SYSTEM_CLOCK, TrafficController, TrafficControllers, WaitTooLong } from '../../nodes/shared/traffic';
 
 class FakeClock implements Clock {
 	private time = 1_000_000;
@@ -425,5 +425,18 @@ describe('many executions at once', () => {
 		expect(registry.size).toBe(2);
 		expect(registry.for('hostup a', SAAS_API)).not.toBe(first);
 		busy.done(success);
+	});
+});
+
+describe('the system clock', () => {
+	it('sleeps, stops at an abort with its reason, and leaves no listener behind', async () => {
+		const run = new AbortController();
+		for (let index = 0; index < 12; index++) await SYSTEM_CLOCK.sleep(1, run.signal);
+		expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+		const started = Date.now();
+		const sleeping = SYSTEM_CLOCK.sleep(10_000, run.signal);
+		run.abort(new Error('stopped'));
+		await expect(sleeping).rejects.toThrow('stopped');
+		expect(Date.now() - started).toBeLessThan(1000);
 	});
 });
