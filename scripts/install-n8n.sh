@@ -5,6 +5,7 @@
 # Usage:
 #   N8N=$(scripts/install-n8n.sh)                        # prints <cache>/n8n/node_modules/.bin/n8n
 #   NODE24_BIN=$(scripts/install-n8n.sh --node-bin-dir)  # prints the Node 24 bin dir instead
+#   N8N_VERSION=1.123.81 scripts/install-n8n.sh          # another n8n than the pinned 2.40.7
 #
 # <cache> = ${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}/n8n-<N8N_VERSION>
 #   <cache>/node24/   npm prefix holding node@24 (its install script fetches the binary)
@@ -22,7 +23,7 @@
 # stdout carries nothing but the final path, so callers can capture it.
 set -euo pipefail
 
-N8N_VERSION="2.40.7"
+N8N_VERSION="${N8N_VERSION:-2.40.7}"   # the pinned default; each version has its own <cache>
 NODE_PKG_VERSION="24.21.0"   # npm package `node`, which installs the official Node binary
 
 CACHE_ROOT="${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}"
@@ -37,11 +38,15 @@ mode="n8n"
 case "${1:-}" in
   "") ;;
   --node-bin-dir) mode="node-bin-dir" ;;
-  -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "[n8n] unknown argument: $1 (use --node-bin-dir or nothing)" >&2; exit 2 ;;
 esac
 
 log() { echo "[n8n] $*" >&2; }
+
+if [[ ! $N8N_VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  log "N8N_VERSION must be an exact version such as 2.40.7, not '$N8N_VERSION'"; exit 2
+fi
 
 # Folder name of the platform package that `node`'s install script pulls in.
 node_platform_dir() {
@@ -120,7 +125,14 @@ if ! is_complete "$NODE24_PREFIX" "$node_want" "$NODE_BIN_DIR/node" ||
     log "installing n8n $N8N_VERSION into $N8N_PREFIX (first run takes ~5 minutes) …"
     rm -rf "$N8N_PREFIX"
     mkdir -p "$N8N_PREFIX"
-    echo '{ "name": "sso-link-n8n", "private": true }' >"$N8N_PREFIX/package.json"
+    if [[ ${N8N_VERSION%%.*} -lt 2 ]]; then
+      # n8n 1.x's n8n-nodes-base names `xlsx` by a tarball URL on cdn.sheetjs.com,
+      # outside the npm registry (offline here); take the registry's last xlsx instead.
+      # Only for 1.x: 2.x depends on `@e965/xlsx` from the registry and has no `xlsx`.
+      echo '{ "name": "sso-link-n8n", "private": true, "overrides": { "xlsx": "0.18.5" } }' >"$N8N_PREFIX/package.json"
+    else
+      echo '{ "name": "sso-link-n8n", "private": true }' >"$N8N_PREFIX/package.json"
+    fi
     # --ignore-scripts: a Kafka dependency's install script downloads sources (fails
     # offline) and n8n does not need it. The one native module n8n needs is sqlite3:
     (cd "$N8N_PREFIX" && run_logged "$N8N_PREFIX/install.log" \

@@ -41,8 +41,9 @@ export interface ProviderApi {
 	/** Headers every request carries (besides auth, which the credential adds). */
 	headers?: Record<string, string>;
 	/**
-	 * The credential fetches an expirable token (`preAuthentication`): let a 401
-	 * reach n8n, which then fetches a new token once and repeats the call.
+	 * The credential fetches an expirable token (`preAuthentication`): n8n throws
+	 * on every error status of this provider, so that on a 401 it fetches a new
+	 * token once and repeats the call (transport.ts).
 	 */
 	renewsTokenOn401?: boolean;
 	/**

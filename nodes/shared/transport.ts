@@ -89,7 +89,13 @@ export async function apiRequest<T>(
 		json: request.body !== undefined && !form,
 		encoding: 'text',
 		returnFullResponse: true,
-		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
+		// A credential that renews its token must see n8n throw on a 401: that
+		// throw is what makes n8n run `preAuthentication` again and repeat the call.
+		// So every error status is thrown for it (the catch below reads the
+		// response from the error), not `{ ignore: true, except: [401] }`: n8n
+		// 1.x's httpRequest takes any truthy value as "ignore all", so the 401
+		// came back as a response and the token was never renewed.
+		ignoreHttpStatusErrors: !api.renewsTokenOn401,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
 		abortSignal: signal,
@@ -134,7 +140,8 @@ export async function apiRequest<T>(
 			} catch (error) {
 				const thrownResponse = signal?.aborted ? undefined : responseInError(error);
 				if (!thrownResponse) return { kind: 'failed', error, networkCode: networkErrorCode(error) };
-				// A status n8n let through as an error (a 401 after its one token renewal).
+				// A status n8n threw: any error status of a credential that renews its
+				// token (a 401 only after n8n's one renewal), none otherwise.
 				response = thrownResponse;
 			}
 			const now = clock.now();

@@ -59,18 +59,26 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** Installs n8n on first use (minutes; progress on stderr) and returns its binary and Node 24's bin dir. */
-export async function ensureN8n(): Promise<{ n8n: string; nodeBinDir: string }> {
+/**
+ * Installs n8n on first use (minutes; progress on stderr) and returns its binary and Node 24's bin dir.
+ * Which n8n: the environment's `N8N_VERSION` (e.g. `N8N_VERSION=1.123.81 npm run test:e2e`), else the
+ * version scripts/install-n8n.sh pins; each version has its own folder in the cache.
+ */
+export async function ensureN8n(): Promise<{ n8n: string; nodeBinDir: string; version: string }> {
+	const version = process.env.N8N_VERSION?.trim();
+	const env = { ...process.env, N8N_VERSION: version || undefined };
 	const install = (args: string[]) =>
 		new Promise<string>((resolve, reject) => {
-			const child = spawn('bash', [INSTALL_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+			const child = spawn('bash', [INSTALL_SCRIPT, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 			let out = '';
 			child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
 			child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`install-n8n.sh exited ${code}`))));
 		});
 	const n8n = await install([]);
 	const nodeBinDir = await install(['--node-bin-dir']);
-	return { n8n, nodeBinDir };
+	// <prefix>/node_modules/.bin/n8n → <prefix>/node_modules/n8n/package.json
+	const installed = JSON.parse(readFileSync(path.resolve(n8n, '../../n8n/package.json'), 'utf8')) as { version: string };
+	return { n8n, nodeBinDir, version: installed.version };
 }
 
 /** Packs the package (dist/ must be built) and returns the tarball's path. */
@@ -85,13 +93,20 @@ export class N8nInstance {
 		readonly userFolder: string,
 		private readonly n8n: string,
 		private readonly nodeBinDir: string,
+		/** The n8n version, e.g. `2.40.7`: the CLI differs between 1.x and 2.x. */
+		readonly version: string,
 	) {}
 
+	/** n8n 1.x rather than 2.x. */
+	get v1(): boolean {
+		return Number(this.version.split('.')[0]) < 2;
+	}
+
 	static async create(): Promise<N8nInstance> {
-		const { n8n, nodeBinDir } = await ensureN8n();
+		const { n8n, nodeBinDir, version } = await ensureN8n();
 		const userFolder = await mkdtemp(path.join(tmpdir(), 'sso-link-n8n-'));
 		await mkdir(path.join(userFolder, '.n8n/nodes/node_modules'), { recursive: true });
-		return new N8nInstance(userFolder, n8n, nodeBinDir);
+		return new N8nInstance(userFolder, n8n, nodeBinDir, version);
 	}
 
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -109,7 +124,8 @@ export class N8nInstance {
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// n8n 1.x has no such module and refuses to start on an unknown name.
+			...(this.v1 ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 			NO_COLOR: '1',
 			...extra,
 		};
@@ -183,20 +199,22 @@ export class N8nInstance {
 	 * created on first use. `dispose()` would delete it: don't call it.
 	 */
 	static async open(userFolder: string): Promise<N8nInstance> {
-		const { n8n, nodeBinDir } = await ensureN8n();
+		const { n8n, nodeBinDir, version } = await ensureN8n();
 		await mkdir(path.join(userFolder, '.n8n/nodes/node_modules'), { recursive: true });
-		return new N8nInstance(userFolder, n8n, nodeBinDir);
+		return new N8nInstance(userFolder, n8n, nodeBinDir, version);
 	}
 
 	/**
 	 * `n8n publish:workflow --id=…`: the published version serves production
 	 * webhooks and triggers from the next `n8n start` (n8n 2.x; the old
-	 * `update:workflow --active=true` is deprecated and does the same).
+	 * `update:workflow --active=true` is deprecated and does the same, and is
+	 * the only way on n8n 1.x, which has no publishing).
 	 */
 	async publishWorkflow(workflowId: string): Promise<void> {
-		const result = await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		const args = this.v1 ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
+		const result = await this.cli(args);
 		if (result.code !== 0 || /error/i.test(result.stderr)) {
-			throw new Error(`n8n publish:workflow --id=${workflowId} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+			throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
 		}
 	}
 
