@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	INodeListSearchResult,
@@ -84,8 +85,22 @@ export type ListSearchMethod = (
 	paginationToken?: string,
 ) => Promise<INodeListSearchResult>;
 
-/** One provider in the registry: the links it mints and its resource pickers. */
+/**
+ * A credential test that reads the provider's answer rather than its HTTP
+ * status (a credential's declarative `test` can only judge statuses and exact
+ * values). Every node that uses the credential names it in `testedBy` and
+ * lists it under `methods.credentialTest`; the credential then has no `test`.
+ */
+export interface CredentialTest {
+	credentialType: string;
+	/** The `testedBy` method name, unique across the package. */
+	name: string;
+	test: ICredentialTestFunction;
+}
+
+/** One provider in the registry: the links it mints, its resource pickers and credential tests. */
 export interface ProviderModule {
 	ssoTargets: SsoTarget[];
 	listSearch: Record<string, ListSearchMethod>;
+	credentialTests?: CredentialTest[];
 }
