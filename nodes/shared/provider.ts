@@ -32,6 +32,11 @@ export interface ProviderApi {
 	/** Credential fields whose values must never appear in an error. */
 	secretFields: readonly string[];
 	/**
+	 * Secret values that live inside structured credential fields (lists of
+	 * name/value pairs, whose names are not secret), redacted like secretFields.
+	 */
+	secretValues?(credentials: ICredentialDataDecryptedObject): string[];
+	/**
 	 * Credential fields that tell one provider account from another, for
 	 * sharing its rate limit (traffic.ts); default: `secretFields`. Never a
 	 * field that changes during use, such as a renewed token.

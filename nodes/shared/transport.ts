@@ -237,7 +237,10 @@ export async function providerError(
 }
 
 function secretValues(api: ProviderApi, credentials: ICredentialDataDecryptedObject): string[] {
-	return api.secretFields.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string');
+	return [
+		...api.secretFields.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string'),
+		...(api.secretValues?.(credentials) ?? []),
+	];
 }
 
 /**
