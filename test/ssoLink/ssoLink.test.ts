@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { byId, expectNoSecrets, expectSsoLink, openLink } from '../helpers/assertions';
-import { PACKAGE_ROOT, listSearch, loadPackage, runNode } from '../helpers/n8n';
+import { PACKAGE_ROOT, credentialTest, listSearch, loadPackage, runNode } from '../helpers/n8n';
 import type { NodeRun, RunNodeOptions } from '../helpers/n8n';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
@@ -272,6 +272,27 @@ describe('custom provider: secrets live in the credential', () => {
 		expect(expectSsoLink(run.items[0])).toMatchObject({ provider: 'custom', target: 'custom', resourceId: '12', singleUse: true });
 		expect(recipe.queryName).toBe('accesskey');
 		expect(recipe.bodyFieldNames).toEqual(['identifier', 'secret']);
+	});
+});
+
+describe('custom credential test, as n8n runs it', () => {
+	it('passes when the base URL answers, even 404 at the API root (WHMCS-, cPanel-shaped)', async () => {
+		expect(await credentialTest('ssoLinkCustomApi', whmcsCredential().ssoLinkCustomApi)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await credentialTest('ssoLinkCustomApi', cpanelCredential().ssoLinkCustomApi)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.requestsTo('whmcs').map((entry) => [entry.method, entry.path, entry.status])).toEqual([['GET', '/', 404]]);
+		expect(sandbox.requestsTo('cpanel').map((entry) => [entry.method, entry.path, entry.status])).toEqual([['GET', '/', 404]]);
+	});
+
+	it('sends the key and the secret query parameters, and no body', async () => {
+		await credentialTest('ssoLinkCustomApi', whmcsCredential({ queryParameters: pairs({ token: 'token-in-query-0123456789' }) }).ssoLinkCustomApi);
+		expect(sandbox.requestsTo('whmcs')[0].query).toEqual({ accesskey: WHMCS_KEY, token: 'token-in-query-0123456789' });
+	});
+
+	it('fails when nothing answers', async () => {
+		expect(await credentialTest('ssoLinkCustomApi', whmcsCredential({ baseUrl: 'http://127.0.0.1:9' }).ssoLinkCustomApi)).toEqual({
+			status: 'Error',
+			message: 'ECONNREFUSED',
+		});
 	});
 });
 
