@@ -17,7 +17,7 @@ import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse }
 
 /** The API access key of the sandbox WHMCS's configuration.php: lifts the IP restriction only. */
 export const WHMCS_KEY = 'whmcs_sandbox_accesskey_0123456789';
-/** An API credential (Setup › Staff Management › Manage API Credentials) allowed CreateSsoToken. */
+/** An API credential (Configuration › System Settings › Manage API Credentials) allowed CreateSsoToken. */
 export const WHMCS_API_CREDENTIAL = {
 	identifier: 'whmcsSandboxIdentifier0123456789ABCDEF',
 	secret: 'whmcsSandboxSecret0123456789abcdefABCDEF',

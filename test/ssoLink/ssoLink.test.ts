@@ -37,7 +37,7 @@ function allCredentials() {
 	};
 }
 
-/** WHMCS as the README's recipe sets it up: the access key in the query, identifier and secret as secret body fields. */
+/** WHMCS with identifier and secret as secret body fields, and the access key as a query parameter, as many integrations send it. */
 const whmcsCredential = (overrides: Record<string, unknown> = {}) => ({
 	ssoLinkCustomApi: {
 		baseUrl: sandbox.baseUrl('whmcs'),
@@ -256,24 +256,41 @@ describe('custom provider: secrets live in the credential', () => {
 		expect(node.type).toBe('n8n-nodes-sso-link.ssoLink');
 		// Nothing secret in the part a workflow stores.
 		expect(JSON.stringify(node)).not.toMatch(/identifier|secret|accesskey/i);
-		const run = await ssoLink(node.parameters, {
-			items: [{ clientId: 12 }],
-			credentials: {
-				ssoLinkCustomApi: {
-					baseUrl: sandbox.baseUrl('whmcs'),
-					keyLocation: 'query',
-					queryName: recipe.queryName,
-					apiKey: WHMCS_KEY,
-					bodyFields: pairs(Object.fromEntries(recipe.bodyFieldNames.map((name, index) => [name, [WHMCS_API_CREDENTIAL.identifier, WHMCS_API_CREDENTIAL.secret][index]]))),
-				},
+		expect(recipe.sendKeyAs).toBe('None');
+		expect(recipe.bodyFieldNames).toEqual(['identifier', 'secret', 'accesskey']);
+		const values: Record<string, string> = { ...WHMCS_API_CREDENTIAL, accesskey: WHMCS_KEY };
+		const credential = (names: string[]) => ({
+			ssoLinkCustomApi: {
+				baseUrl: sandbox.baseUrl('whmcs'),
+				keyLocation: 'none',
+				bodyFields: pairs(Object.fromEntries(names.map((name) => [name, values[name]]))),
 			},
 		});
+		const run = await ssoLink(node.parameters, { items: [{ clientId: 12 }], credentials: credential(recipe.bodyFieldNames) });
 		expect(run.error).toBeUndefined();
 		expect(expectSsoLink(run.items[0])).toMatchObject({ provider: 'custom', target: 'custom', resourceId: '12', singleUse: true });
-		expect(recipe.queryName).toBe('accesskey');
-		expect(recipe.bodyFieldNames).toEqual(['identifier', 'secret']);
+		expect(sandbox.requestsTo('whmcs')[0].query).toEqual({});
+
+		// Without accesskey where WHMCS allows n8n's IP, as the recipe says.
+		sandbox.whmcs.ipAllowed = true;
+		const allowed = await ssoLink(node.parameters, { items: [{ clientId: 12 }], credentials: credential(['identifier', 'secret']) });
+		expect(allowed.error).toBeUndefined();
 	});
 });
+
+/** The README's WHMCS recipe: the credential's settings and the node to paste, between the `whmcs-recipe` markers. */
+function readmeWhmcsRecipe() {
+	const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+	const section = /<!-- whmcs-recipe:start -->([\s\S]*?)<!-- whmcs-recipe:end -->/.exec(readme)?.[1] ?? '';
+	const json = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+	if (!json) throw new Error('README.md has no WHMCS recipe between <!-- whmcs-recipe:start --> and <!-- whmcs-recipe:end -->');
+	const bodyFieldsLine = /\*\*Secret Body Fields\*\*:([^\n]*)/.exec(section)?.[1] ?? '';
+	return {
+		workflow: JSON.parse(json) as { nodes: Array<{ type: string; parameters: Record<string, unknown> }> },
+		bodyFieldNames: [...bodyFieldsLine.matchAll(/`([^`]+)` =/g)].map((match) => match[1]),
+		sendKeyAs: /\*\*Send Key As\*\*: \*([^*]+)\*/.exec(section)?.[1],
+	};
+}
 
 describe('custom credential test, as n8n runs it', () => {
 	it('passes when the base URL answers, even 404 at the API root (WHMCS-, cPanel-shaped)', async () => {
@@ -295,21 +312,6 @@ describe('custom credential test, as n8n runs it', () => {
 		});
 	});
 });
-
-/** The README's WHMCS recipe: the credential's names and the node to paste, between the `whmcs-recipe` markers. */
-function readmeWhmcsRecipe() {
-	const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
-	const section = /<!-- whmcs-recipe:start -->([\s\S]*?)<!-- whmcs-recipe:end -->/.exec(readme)?.[1] ?? '';
-	const json = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
-	if (!json) throw new Error('README.md has no WHMCS recipe between <!-- whmcs-recipe:start --> and <!-- whmcs-recipe:end -->');
-	const bodyFields = /\*\*Secret Body Fields\*\*: `([^`]+)` = [^,]+, `([^`]+)` =/.exec(section);
-	const queryName = /\*\*Query Parameter Name\*\* `([^`]+)`/.exec(section)?.[1];
-	return {
-		workflow: JSON.parse(json) as { nodes: Array<{ type: string; parameters: Record<string, unknown> }> },
-		bodyFieldNames: bodyFields ? [bodyFields[1], bodyFields[2]] : [],
-		queryName,
-	};
-}
 
 describe('pickers and continue on fail', () => {
 	it('offers the provider pickers under the same names', async () => {
