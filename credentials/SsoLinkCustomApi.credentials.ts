@@ -6,7 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { withHeaders } from './authentication';
+import { namedValues } from '../nodes/shared/namedValues';
+
+import { withBodyFields, withHeaders, withQuery } from './authentication';
 
 /** For the SSO Link node's "Custom" provider: any SSO API this package does not know yet. */
 export class SsoLinkCustomApi implements ICredentialType {
@@ -36,6 +38,11 @@ export class SsoLinkCustomApi implements ICredentialType {
 				{ name: 'Bearer Token', value: 'bearer', description: 'Authorization: Bearer <key>' },
 				{ name: 'Header', value: 'header', description: 'A header of your choice, e.g. X-API-Key or Authorization' },
 				{ name: 'Query Parameter', value: 'query', description: 'A query-string parameter of your choice' },
+				{
+					name: 'None',
+					value: 'none',
+					description: 'No key: the API authenticates with the secret fields below only',
+				},
 			],
 			default: 'bearer',
 		},
@@ -62,6 +69,51 @@ export class SsoLinkCustomApi implements ICredentialType {
 			required: true,
 			description:
 				'The API key or token, sent as chosen above. For a header, the whole header value (e.g. "whm root:TOKEN" for cPanel/WHM).',
+			displayOptions: { hide: { keyLocation: ['none'] } },
+		},
+		// Secrets the API wants in the body or the query (WHMCS: identifier and
+		// secret form fields) belong here, not in the node's Body or Query
+		// Parameters: a workflow stores those in plain text and shows them.
+		// Same form as n8n's own Multiple Headers Auth credential; n8n masks and
+		// blanks each Value like a password field.
+		{
+			displayName: 'Secret Body Fields',
+			name: 'bodyFields',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Secret Body Field',
+			default: {},
+			description:
+				'Fields added to the body of every request (JSON or form-encoded, as the node sends it; POST only), e.g. WHMCS "identifier" and "secret". Their values never appear in an error.',
+			options: [
+				{
+					displayName: 'Field',
+					name: 'values',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'secret' },
+						{ displayName: 'Value', name: 'value', type: 'string', typeOptions: { password: true }, default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Secret Query Parameters',
+			name: 'queryParameters',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Secret Query Parameter',
+			default: {},
+			description: 'Query-string parameters added to every request, the test included. Their values never appear in an error.',
+			options: [
+				{
+					displayName: 'Parameter',
+					name: 'values',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'token' },
+						{ displayName: 'Value', name: 'value', type: 'string', typeOptions: { password: true }, default: '' },
+					],
+				},
+			],
 		},
 	];
 
@@ -69,14 +121,19 @@ export class SsoLinkCustomApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		const withSecrets = withBodyFields(
+			withQuery(requestOptions, namedValues(credentials.queryParameters)),
+			namedValues(credentials.bodyFields),
+		);
 		const key = String(credentials.apiKey ?? '');
 		const location = String(credentials.keyLocation ?? 'bearer');
+		if (location === 'none') return withSecrets;
 		if (location === 'query') {
 			const name = String(credentials.queryName || 'api_key');
-			return { ...requestOptions, qs: { ...requestOptions.qs, [name]: key } };
+			return withQuery(withSecrets, [{ name, value: key }]);
 		}
 		const header = location === 'header' ? String(credentials.headerName || 'X-API-Key') : 'Authorization';
-		return withHeaders(requestOptions, { [header]: location === 'header' ? key : `Bearer ${key}` });
+		return withHeaders(withSecrets, { [header]: location === 'header' ? key : `Bearer ${key}` });
 	}
 
 	// Any HTTP answer proves the base URL is reachable (an API root often

@@ -1,7 +1,6 @@
 import type {
 	IHttpRequestOptions,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -50,27 +49,8 @@ export class WisecpApi implements ICredentialType {
 		return withHeaders(requestOptions, { Apikey: key, Authorization: `Bearer ${key}` });
 	}
 
-	// The legacy API has no read-only action. User 0 never exists, so this mints
-	// nothing: a working key answers 200 (`{ status: "error", … }`), a wrong key
-	// 401, and a wrong URL a 404 page — so the test tells the two apart.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.apiUrl.replace(/\\/+$/, "")}}',
-			url: '/Clients/CreateClientSsoToken',
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-			body: { user_id: 0 },
-		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'WISECP rejected the API key' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'WISECP refused this key or the IP address n8n connects from' } },
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'No WISECP API at this URL: copy the API URL from WISECP, Settings › General › API',
-				},
-			},
-		],
-	};
+	// No `test` here: n8n would run it instead of the nodes' `testedBy`
+	// (wisecpApiTest, nodes/providers/wisecp/credentialTest.ts), and a declarative
+	// test judges only HTTP statuses and exact values, while WISECP answers a
+	// wrong key, or a key without the action, with any status, even 200.
 }

@@ -1,5 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
+import type { NamedValue } from '../nodes/shared/namedValues';
+
 /**
  * Adds auth headers to a request. Credentials authenticate with a function
  * built on this rather than a `generic` template, because n8n evaluates a
@@ -8,4 +10,37 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
  */
 export function withHeaders(requestOptions: IHttpRequestOptions, headers: Record<string, string>): IHttpRequestOptions {
 	return { ...requestOptions, headers: { ...requestOptions.headers, ...headers } };
+}
+
+/** Adds query-string parameters; the credential's win over the request's own of the same name. */
+export function withQuery(requestOptions: IHttpRequestOptions, pairs: readonly NamedValue[]): IHttpRequestOptions {
+	if (!pairs.length) return requestOptions;
+	const qs = { ...requestOptions.qs };
+	for (const { name, value } of pairs) qs[name] = value;
+	return { ...requestOptions, qs };
+}
+
+/**
+ * Adds fields to the request's body, JSON object or form-encoded (which the
+ * transport sends as a string); the credential's win over the request's own
+ * of the same name. A request without a body (GET) gets none.
+ */
+export function withBodyFields(requestOptions: IHttpRequestOptions, pairs: readonly NamedValue[]): IHttpRequestOptions {
+	const { body } = requestOptions;
+	if (!pairs.length || body === undefined || body === null) return requestOptions;
+	if (typeof body === 'string' || body instanceof URLSearchParams) {
+		const contentType = Object.entries(requestOptions.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+		if (!String(contentType ?? '').includes('application/x-www-form-urlencoded')) {
+			throw new Error('Secret body fields can be added to a JSON or form-encoded body only');
+		}
+		const form = new URLSearchParams(body);
+		for (const { name, value } of pairs) form.set(name, value);
+		return { ...requestOptions, body: form.toString() };
+	}
+	if (typeof body !== 'object' || Array.isArray(body)) {
+		throw new Error('Secret body fields can be added to a JSON or form-encoded body only');
+	}
+	const merged: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+	for (const { name, value } of pairs) merged[name] = value;
+	return { ...requestOptions, body: merged as IHttpRequestOptions['body'] };
 }

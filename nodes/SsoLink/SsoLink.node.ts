@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { loginLinkNotice, requestOptionsProperty } from '../shared/descriptions';
-import { LIST_SEARCH_METHODS, SSO_TARGETS, findSsoTarget } from '../providers';
+import { CREDENTIAL_TESTED_BY, CREDENTIAL_TEST_METHODS, LIST_SEARCH_METHODS, SSO_TARGETS, findSsoTarget } from '../providers';
 import { createSsoLink } from '../shared/mint';
 import { runForEachItem } from '../shared/runner';
 import { providerProperty, targetCredentials, targetProperties } from './description';
@@ -30,11 +30,11 @@ export class SsoLink implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: targetCredentials(SSO_TARGETS),
+		credentials: targetCredentials(SSO_TARGETS, CREDENTIAL_TESTED_BY),
 		properties: [providerProperty(SSO_TARGETS), loginLinkNotice, ...targetProperties(SSO_TARGETS), requestOptionsProperty],
 	};
 
-	methods = { listSearch: LIST_SEARCH_METHODS };
+	methods = { listSearch: LIST_SEARCH_METHODS, credentialTest: CREDENTIAL_TEST_METHODS };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const provider = String(this.getNodeParameter('provider', 0));

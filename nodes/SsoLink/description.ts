@@ -51,12 +51,17 @@ export function targetProperties(targets: readonly SsoTarget[]): INodeProperties
  * shown for those that do: n8n's editor takes an options parameter whose every
  * value appears in credentials' `show` rules for an "authentication" field,
  * hides it, and offers credential types instead, so Provider would vanish.
+ * `testedBy` names the credential tests the node lists (registry.ts).
  */
-export function targetCredentials(targets: readonly SsoTarget[]): INodeCredentialDescription[] {
+export function targetCredentials(
+	targets: readonly SsoTarget[],
+	testedBy: Record<string, string> = {},
+): INodeCredentialDescription[] {
 	const types = [...new Set(targets.map((target) => target.credentialType))];
 	return types.map((name) => ({
 		name,
 		required: true,
+		...(testedBy[name] ? { testedBy: testedBy[name] } : {}),
 		displayOptions: {
 			hide: { provider: targets.filter((target) => target.credentialType !== name).map((target) => target.value) },
 		},

@@ -10,7 +10,7 @@ import { requestOptionsProperty } from '../shared/descriptions';
 
 import * as client from './actions/client';
 import { router } from './actions/router';
-import { listSearch } from './methods';
+import { credentialTest, listSearch } from './methods';
 
 export class Wisecp implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +25,7 @@ export class Wisecp implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'wisecpApi', required: true }],
+		credentials: [{ name: 'wisecpApi', required: true, testedBy: 'wisecpApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -40,7 +40,7 @@ export class Wisecp implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	INodeListSearchResult,
@@ -30,6 +31,11 @@ export interface ProviderApi {
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 	/** Credential fields whose values must never appear in an error. */
 	secretFields: readonly string[];
+	/**
+	 * Secret values that live inside structured credential fields (lists of
+	 * name/value pairs, whose names are not secret), redacted like secretFields.
+	 */
+	secretValues?(credentials: ICredentialDataDecryptedObject): string[];
 	/**
 	 * Credential fields that tell one provider account from another, for
 	 * sharing its rate limit (traffic.ts); default: `secretFields`. Never a
@@ -85,8 +91,22 @@ export type ListSearchMethod = (
 	paginationToken?: string,
 ) => Promise<INodeListSearchResult>;
 
-/** One provider in the registry: the links it mints and its resource pickers. */
+/**
+ * A credential test that reads the provider's answer rather than its HTTP
+ * status (a credential's declarative `test` can only judge statuses and exact
+ * values). Every node that uses the credential names it in `testedBy` and
+ * lists it under `methods.credentialTest`; the credential then has no `test`.
+ */
+export interface CredentialTest {
+	credentialType: string;
+	/** The `testedBy` method name, unique across the package. */
+	name: string;
+	test: ICredentialTestFunction;
+}
+
+/** One provider in the registry: the links it mints, its resource pickers and credential tests. */
 export interface ProviderModule {
 	ssoTargets: SsoTarget[];
 	listSearch: Record<string, ListSearchMethod>;
+	credentialTests?: CredentialTest[];
 }

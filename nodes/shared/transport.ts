@@ -244,7 +244,10 @@ export async function providerError(
 }
 
 function secretValues(api: ProviderApi, credentials: ICredentialDataDecryptedObject): string[] {
-	return api.secretFields.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string');
+	return [
+		...api.secretFields.map((field) => credentials[field]).filter((value): value is string => typeof value === 'string'),
+		...(api.secretValues?.(credentials) ?? []),
+	];
 }
 
 /**
@@ -267,7 +270,8 @@ function formEncode(body: IDataObject): string {
 	return form.toString();
 }
 
-function toRawResponse(response: unknown): RawResponse {
+/** A full response from n8n's HTTP helpers as the provider parsers read it. */
+export function toRawResponse(response: unknown): RawResponse {
 	const full = (response ?? {}) as { statusCode?: number; headers?: HeaderBag; body?: unknown };
 	const status = typeof full.statusCode === 'number' ? full.statusCode : 0;
 	const headers = normalizeHeaders(full.headers ?? {});
@@ -310,11 +314,11 @@ function normalizeHeaders(headers: HeaderBag): HeaderBag {
 }
 
 /** The first error code found on the error or its causes (ECONNRESET, ECONNABORTED, …). */
-function networkErrorCode(error: unknown): string | undefined {
+export function networkErrorCode(error: unknown): string | undefined {
 	return findInCauses(error, ({ code }) => (typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined));
 }
 
-function safeOrigin(url: string): string {
+export function safeOrigin(url: string): string {
 	try {
 		return new URL(url).origin;
 	} catch {
@@ -322,7 +326,7 @@ function safeOrigin(url: string): string {
 	}
 }
 
-function networkFailure(
+export function networkFailure(
 	api: ProviderApi,
 	origin: string,
 	code: string | undefined,

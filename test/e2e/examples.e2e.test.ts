@@ -15,6 +15,7 @@ import { openLink } from '../helpers/assertions';
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { Sandbox } from '../sandbox/server';
+import { WISECP_KEYS } from '../sandbox/wisecp';
 import { callMcpTool, connectMcp } from './mcp-client';
 import type { ExampleWorkflow, N8nServer } from './n8n-cli';
 import { N8nInstance, PACKAGE_ROOT, SANDBOX_CREDENTIALS, loadExamples, mcpPaths, packPackage, sandboxCredentials, webhookPaths } from './n8n-cli';
@@ -157,10 +158,10 @@ describe('n8n start with the webhook and MCP examples published', () => {
 	});
 
 	it("every provider's sandbox credential passes its Test, as the editor runs it", async () => {
-		// Not the two SSO Link Custom API credentials: their test is a GET of the base URL, which the
-		// sandbox's WHMCS and cPanel peers answer with 404, so n8n reports it as failed.
+		// The two SSO Link Custom API credentials too: their test is a GET of the base URL, which the
+		// sandbox's WHMCS and cPanel peers answer with 404, and passes on any HTTP answer.
 		const results: Record<string, string> = {};
-		for (const { id } of [SANDBOX_CREDENTIALS.hostUpApi, SANDBOX_CREDENTIALS.installatronApi, SANDBOX_CREDENTIALS.mailUpApi, SANDBOX_CREDENTIALS.wisecpApi]) {
+		for (const { id } of Object.values(SANDBOX_CREDENTIALS)) {
 			// The editor sends back what it got (secrets blanked); n8n fills them in from the stored credential.
 			const stored = (await call('GET', `/rest/credentials/${id}?includeData=true`)).json.data;
 			const tested = await call('POST', '/rest/credentials/test', {
@@ -172,8 +173,25 @@ describe('n8n start with the webhook and MCP examples published', () => {
 			hostUpSandbox01: 'OK: Connection successful!',
 			installatronSbx1: 'OK: Connection successful!',
 			mailUpSandbox001: 'OK: Connection successful!',
-			wisecpSandbox001: 'OK: Connection successful!',
+			wisecpSandbox001: 'OK: WISECP accepted the API key for Clients/CreateClientSsoToken',
+			whmcsSandbox0001: 'OK: Connection successful!',
+			cpanelSandbox001: 'OK: Connection successful!',
 		});
+		// The WISECP test minted nothing: user 0.
+		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 0 }]);
+
+		// And it fails what WISECP refuses, though WISECP answers HTTP 200: the key edited in the
+		// editor and tested before saving, as the editor sends it.
+		sandbox.wisecp.legacyErrorsWith200 = true;
+		const { id, name } = SANDBOX_CREDENTIALS.wisecpApi;
+		const unsaved = async (apiKey: string) => {
+			const tested = await call('POST', '/rest/credentials/test', {
+				credentials: { id, name, type: 'wisecpApi', data: { apiKey, apiUrl: `${sandbox.baseUrl('wisecp')}/api/` } },
+			});
+			return `${tested.json.data.status}: ${tested.json.data.message}`;
+		};
+		expect(await unsaved('wrong-key-0123456789')).toBe('Error: WISECP rejected the API key: Invalid API key');
+		expect(await unsaved(WISECP_KEYS.noSsoPermission)).toMatch(/^Error: WISECP does not allow this API key Clients\/CreateClientSsoToken: /);
 	});
 
 	it('onboarding: a POST answers with a working single-use wp-admin link', async () => {

@@ -8,15 +8,21 @@
 import path from 'node:path';
 
 import {
+	CredentialTestContext,
+	ExecuteContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PackageDirectoryLoader,
+	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
+	ICredentialTestRequest,
 	ICredentialType,
 	ICredentials,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteData,
 	IHttpRequestHelper,
@@ -35,7 +41,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	Workflow as WorkflowType,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createEmptyRunExecutionData, createRunExecutionData } from 'n8n-workflow';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-sso-link';
@@ -410,4 +416,155 @@ export async function testCredential(
 		ignoreHttpStatusErrors: true,
 	})) as { statusCode: number };
 	return response.statusCode;
+}
+
+/** What n8n's editor shows after "Test": `OK` with "Connection successful!", or `Error` and why. */
+export interface CredentialTestVerdict {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * Tests a credential exactly as n8n does when the editor's "Test" button is
+ * pressed: a port of n8n's CredentialsTester (packages/cli, n8n 2.40.7
+ * `services/credentials-tester.service.js`), which is not part of n8n-core.
+ * The credential's own `test` wins; otherwise the first node of the package
+ * that names the credential with `testedBy` supplies it: a function from
+ * `methods.credentialTest` (run with n8n-core's CredentialTestContext), or a
+ * request. A request runs through n8n-core's RoutingNode as a one-property
+ * declarative node, and is judged as n8n judges it: a thrown HTTP error is
+ * checked against `responseCode` rules, any other non-2xx fails with its
+ * status text, a 2xx is checked against `responseSuccessBody` rules.
+ */
+export async function credentialTest(type: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestVerdict> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const nodeTypesRegistry = new PackageNodeTypes(nodeTypes);
+	const found = credentialTestFunction(type, credentialTypes, nodeTypesRegistry, Object.keys(nodeTypes));
+	if (!found) return { status: 'Error', message: 'No testing function found for this credential.' };
+	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { [type]: data });
+	const credentialsDecrypted: ICredentialsDecrypted = {
+		id: 'cred',
+		name: 'cred',
+		type,
+		data: await credentialsHelper.getDecrypted({} as never, { id: 'cred', name: 'cred' }, type),
+	};
+	const additionalData = additionalDataFor(credentialsHelper);
+	if (typeof found === 'function') {
+		return (await found.call(new CredentialTestContext(additionalData), credentialsDecrypted)) as CredentialTestVerdict;
+	}
+
+	const nodeType = found.nodeType ?? NO_OP;
+	const node: INode = {
+		id: 'temp',
+		parameters: {},
+		name: 'Temp-Node',
+		type: nodeType.description.name,
+		typeVersion: Array.isArray(nodeType.description.version)
+			? nodeType.description.version.slice(-1)[0]
+			: nodeType.description.version,
+		position: [0, 0],
+		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
+	};
+	const nodeTypeCopy: INodeType = {
+		description: {
+			...nodeType.description,
+			credentials: [{ name: type, required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: found.testRequest.request }, default: '' },
+			],
+		},
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => nodeTypeCopy,
+			getByNameAndVersion: () => nodeTypeCopy,
+			getKnownTypes: () => ({}),
+		},
+	});
+	const executeFunctions = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createEmptyRunExecutionData(),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(executeFunctions, nodeTypeCopy, credentialsDecrypted);
+	const rules = (found.testRequest.rules ?? []) as Array<{ type: string; properties: { value?: unknown; key?: string; message: string } }>;
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		await workflow.expression.acquireIsolate();
+		response = await routingNode.runNode();
+	} catch (caught) {
+		const error = caught as Error & { cause?: { response?: { status: number; statusText?: string }; code?: string } };
+		if (error.cause?.response) {
+			const { status, statusText } = error.cause.response;
+			for (const rule of rules) {
+				if (rule.type === 'responseCode' && rule.properties.value === status) {
+					return { status: 'Error', message: rule.properties.message };
+				}
+			}
+			if (status < 199 || status > 299) {
+				return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+			}
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: error.cause.code };
+		}
+		return { status: 'Error', message: error.message.toString() };
+	} finally {
+		await workflow.expression.releaseIsolate();
+	}
+	for (const rule of rules) {
+		if (rule.type === 'responseSuccessBody') {
+			const json = response?.[0]?.[0]?.json as unknown;
+			// lodash's get(), as n8n uses, for the dot paths rules use.
+			const value = String(rule.properties.key ?? '')
+				.split('.')
+				.reduce<unknown>((current, key) => (current !== null && typeof current === 'object' ? (current as IDataObject)[key] : undefined), json);
+			if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** n8n tests a credential's own `test` request in a NoOp node; only its description matters. */
+const NO_OP: INodeType = {
+	description: {
+		displayName: 'No Operation, do nothing',
+		name: 'n8n-nodes-base.noOp',
+		group: ['organization'],
+		version: 1,
+		description: 'No Operation',
+		defaults: { name: 'No Operation, do nothing' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	},
+};
+
+/** CredentialsTester.getCredentialTestFunction, over this package's nodes (in package.json order). */
+function credentialTestFunction(
+	type: string,
+	credentialTypes: Record<string, ICredentialType>,
+	nodeTypes: PackageNodeTypes,
+	nodeNames: string[],
+): ICredentialTestFunction | { nodeType?: INodeType; testRequest: ICredentialTestRequest } | undefined {
+	const test = credentialTypes[type]?.test;
+	if (test) return { testRequest: test };
+	for (const name of nodeNames) {
+		const nodeType = nodeTypes.getByNameAndVersion(name);
+		for (const { name: credential, testedBy } of nodeType.description.credentials ?? []) {
+			if (credential !== type || !testedBy) continue;
+			if (typeof testedBy === 'string') return nodeType.methods?.credentialTest?.[testedBy];
+			return { nodeType, testRequest: testedBy };
+		}
+	}
+	return undefined;
 }

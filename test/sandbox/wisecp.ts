@@ -172,7 +172,7 @@ export function wisecpClient(id: number): WisecpClient {
 	return client;
 }
 
-function legacyError(status: number, message: string): SandboxResponse {
+function legacyErrorBody(status: number, message: string): SandboxResponse {
 	return { status, body: { status: 'error', message } };
 }
 
@@ -221,10 +221,18 @@ export class WisecpSandbox implements ProviderSandbox {
 	/** False: an older WISECP without the REST API, where every `/api/v1/…` path is an HTML 404. */
 	restApiAvailable = true;
 
+	/**
+	 * True: every legacy API error comes with HTTP 200, as on WISECP installs
+	 * whose PHP or proxy never sets an error status (WISECP documents none), so
+	 * a wrong key is told apart from a working one only by `message`.
+	 */
+	legacyErrorsWith200 = false;
+
 	reset(): void {
 		this.clients = seedClients();
 		this.ssoRequests = [];
 		this.restApiAvailable = true;
+		this.legacyErrorsWith200 = false;
 	}
 
 	/** Adds plain active clients until there are `total`, for pagination tests. */
@@ -243,7 +251,7 @@ export class WisecpSandbox implements ProviderSandbox {
 
 	errorBody(status: number, _code: string, message: string): SandboxResponse {
 		// The legacy shape; WISECP's legacy API has no error codes to carry `_code`.
-		return legacyError(status, message);
+		return legacyErrorBody(status, message);
 	}
 
 	handle(request: SandboxRequest, context: SandboxContext): SandboxResponse {
@@ -259,6 +267,7 @@ export class WisecpSandbox implements ProviderSandbox {
 	}
 
 	private handleLegacy(request: SandboxRequest, action: string, context: SandboxContext): SandboxResponse {
+		const legacyError = (status: number, message: string) => legacyErrorBody(this.legacyErrorsWith200 ? 200 : status, message);
 		const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
 		if (action === SSO_ACTION) {
 			// Recorded before any check, so a test can see what the node sent even when WISECP refused it.

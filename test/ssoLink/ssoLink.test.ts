@@ -2,15 +2,18 @@
  * The SSO Link node: every provider through one node, one output shape, run
  * inside real n8n executions against the sandbox.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { INodeProperties } from 'n8n-workflow';
 
 import { byId, expectNoSecrets, expectSsoLink, openLink } from '../helpers/assertions';
-import { listSearch, loadPackage, runNode } from '../helpers/n8n';
+import { PACKAGE_ROOT, credentialTest, listSearch, loadPackage, runNode } from '../helpers/n8n';
 import type { NodeRun, RunNodeOptions } from '../helpers/n8n';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
+import { WHMCS_API_CREDENTIAL, WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { providerProperty, targetCredentials, targetProperties } from '../../nodes/SsoLink/description';
@@ -34,9 +37,24 @@ function allCredentials() {
 	};
 }
 
-const whmcsCredential = () => ({
-	ssoLinkCustomApi: { baseUrl: sandbox.baseUrl('whmcs'), keyLocation: 'query', queryName: 'accesskey', apiKey: WHMCS_KEY },
+/** WHMCS with identifier and secret as secret body fields, and the access key as a query parameter, as many integrations send it. */
+const whmcsCredential = (overrides: Record<string, unknown> = {}) => ({
+	ssoLinkCustomApi: {
+		baseUrl: sandbox.baseUrl('whmcs'),
+		keyLocation: 'query',
+		queryName: 'accesskey',
+		apiKey: WHMCS_KEY,
+		bodyFields: pairs({ identifier: WHMCS_API_CREDENTIAL.identifier, secret: WHMCS_API_CREDENTIAL.secret }),
+		...overrides,
+	},
 });
+
+/** A credential name/value list as n8n stores it (a fixedCollection of `values`). */
+function pairs(values: Record<string, string>) {
+	return { values: Object.entries(values).map(([name, value]) => ({ name, value })) };
+}
+
+const WHMCS_SECRETS = [WHMCS_KEY, WHMCS_API_CREDENTIAL.identifier, WHMCS_API_CREDENTIAL.secret];
 const cpanelCredential = () => ({
 	ssoLinkCustomApi: { baseUrl: sandbox.baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
 });
@@ -132,7 +150,7 @@ describe('custom provider errors and retries', () => {
 		const run = await ssoLink(whmcsParameters(999), { credentials: whmcsCredential() });
 		expect(run.error?.message).toBe('Client ID Not Found');
 		expect(run.error?.httpCode).toBe('200');
-		expectNoSecrets(run, [WHMCS_KEY]);
+		expectNoSecrets(run, WHMCS_SECRETS);
 	});
 
 	it('reads it at a nested path (cPanel)', async () => {
@@ -170,6 +188,128 @@ describe('custom provider errors and retries', () => {
 		const run = await ssoLink({ ...whmcsParameters(), body: '{not json' }, { credentials: whmcsCredential() });
 		expect(run.error?.message).toBe('Invalid "Body": it is not valid JSON');
 		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('custom provider: secrets live in the credential', () => {
+	it('WHMCS: identifier and secret go from the credential into the form body; the workflow holds none', async () => {
+		const parameters = whmcsParameters(7);
+		const run = await ssoLink(parameters, { credentials: whmcsCredential() });
+		expect(run.error).toBeUndefined();
+		expect(await openLink(expectSsoLink(run.items[0]).url)).toBe(200);
+		// The sandbox authenticated identifier + secret (it records calls without them).
+		expect(sandbox.whmcs.calls).toEqual([{ action: 'CreateSsoToken', client_id: '7', destination: 'clientarea:services', responsetype: 'json' }]);
+		for (const secret of WHMCS_SECRETS) expect(JSON.stringify(parameters)).not.toContain(secret);
+	});
+
+	it('without them WHMCS refuses, as it does', async () => {
+		const run = await ssoLink(whmcsParameters(), { credentials: whmcsCredential({ bodyFields: {} }) });
+		expect(run.error?.message).toBe('Authentication Failed');
+	});
+
+	it('secret query parameters; Send Key As: None where WHMCS allows n8n\'s IP', async () => {
+		const run = await ssoLink(whmcsParameters(), {
+			credentials: whmcsCredential({ keyLocation: 'none', apiKey: '', queryParameters: pairs({ accesskey: WHMCS_KEY }) }),
+		});
+		expect(run.error).toBeUndefined();
+		expect(sandbox.requestsTo('whmcs')[0].query).toEqual({ accesskey: WHMCS_KEY });
+
+		sandbox.reset();
+		sandbox.whmcs.ipAllowed = true;
+		const allowed = await ssoLink(whmcsParameters(), { credentials: whmcsCredential({ keyLocation: 'none', apiKey: '' }) });
+		expect(allowed.error).toBeUndefined();
+		expect(sandbox.requestsTo('whmcs')[0].query).toEqual({});
+	});
+
+	it('a wrong secret: WHMCS\'s words, and no secret anywhere', async () => {
+		const wrong = 'wrong-whmcs-secret-0123456789';
+		const run = await ssoLink(whmcsParameters(), {
+			credentials: whmcsCredential({ bodyFields: pairs({ identifier: WHMCS_API_CREDENTIAL.identifier, secret: wrong }) }),
+		});
+		expect(run.error?.message).toBe('Authentication Failed');
+		expectNoSecrets(run, [...WHMCS_SECRETS, wrong]);
+	});
+
+	it('secret values are redacted from errors like the key, also under Continue On Fail', async () => {
+		const echo = `Rejected ${WHMCS_API_CREDENTIAL.identifier} / ${WHMCS_API_CREDENTIAL.secret} / ${WHMCS_KEY} / token-in-query-0123456789`;
+		sandbox.fault({ provider: 'whmcs', times: 2, fault: { kind: 'status', status: 500, message: echo } });
+		const credentials = whmcsCredential({ queryParameters: pairs({ token: 'token-in-query-0123456789' }) });
+		const failed = await ssoLink(whmcsParameters(), { credentials });
+		expect(failed.error?.message).toBe('Rejected [redacted] / [redacted] / [redacted] / [redacted]');
+		const continued = await ssoLink(whmcsParameters(), { credentials, continueOnFail: true });
+		expect(continued.items[0].json).toMatchObject({ error: 'Rejected [redacted] / [redacted] / [redacted] / [redacted]', provider: 'custom' });
+		expectNoSecrets(failed, [...WHMCS_SECRETS, 'token-in-query-0123456789']);
+		expectNoSecrets(continued, [...WHMCS_SECRETS, 'token-in-query-0123456789']);
+	});
+
+	it('secret body fields with a GET are refused before any request (a GET has no body)', async () => {
+		const run = await ssoLink(cpanelParameters(), {
+			credentials: { ssoLinkCustomApi: { ...cpanelCredential().ssoLinkCustomApi, bodyFields: pairs({ secret: 'body-secret-0123456789' }) } },
+		});
+		expect(run.error?.message).toContain('Invalid "Method": the credential has Secret Body Fields');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it("runs the README's WHMCS recipe as written", async () => {
+		const recipe = readmeWhmcsRecipe();
+		const [node] = recipe.workflow.nodes;
+		expect(node.type).toBe('n8n-nodes-sso-link.ssoLink');
+		// Nothing secret in the part a workflow stores.
+		expect(JSON.stringify(node)).not.toMatch(/identifier|secret|accesskey/i);
+		expect(recipe.sendKeyAs).toBe('None');
+		expect(recipe.bodyFieldNames).toEqual(['identifier', 'secret', 'accesskey']);
+		const values: Record<string, string> = { ...WHMCS_API_CREDENTIAL, accesskey: WHMCS_KEY };
+		const credential = (names: string[]) => ({
+			ssoLinkCustomApi: {
+				baseUrl: sandbox.baseUrl('whmcs'),
+				keyLocation: 'none',
+				bodyFields: pairs(Object.fromEntries(names.map((name) => [name, values[name]]))),
+			},
+		});
+		const run = await ssoLink(node.parameters, { items: [{ clientId: 12 }], credentials: credential(recipe.bodyFieldNames) });
+		expect(run.error).toBeUndefined();
+		expect(expectSsoLink(run.items[0])).toMatchObject({ provider: 'custom', target: 'custom', resourceId: '12', singleUse: true });
+		expect(sandbox.requestsTo('whmcs')[0].query).toEqual({});
+
+		// Without accesskey where WHMCS allows n8n's IP, as the recipe says.
+		sandbox.whmcs.ipAllowed = true;
+		const allowed = await ssoLink(node.parameters, { items: [{ clientId: 12 }], credentials: credential(['identifier', 'secret']) });
+		expect(allowed.error).toBeUndefined();
+	});
+});
+
+/** The README's WHMCS recipe: the credential's settings and the node to paste, between the `whmcs-recipe` markers. */
+function readmeWhmcsRecipe() {
+	const readme = readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+	const section = /<!-- whmcs-recipe:start -->([\s\S]*?)<!-- whmcs-recipe:end -->/.exec(readme)?.[1] ?? '';
+	const json = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+	if (!json) throw new Error('README.md has no WHMCS recipe between <!-- whmcs-recipe:start --> and <!-- whmcs-recipe:end -->');
+	const bodyFieldsLine = /\*\*Secret Body Fields\*\*:([^\n]*)/.exec(section)?.[1] ?? '';
+	return {
+		workflow: JSON.parse(json) as { nodes: Array<{ type: string; parameters: Record<string, unknown> }> },
+		bodyFieldNames: [...bodyFieldsLine.matchAll(/`([^`]+)` =/g)].map((match) => match[1]),
+		sendKeyAs: /\*\*Send Key As\*\*: \*([^*]+)\*/.exec(section)?.[1],
+	};
+}
+
+describe('custom credential test, as n8n runs it', () => {
+	it('passes when the base URL answers, even 404 at the API root (WHMCS-, cPanel-shaped)', async () => {
+		expect(await credentialTest('ssoLinkCustomApi', whmcsCredential().ssoLinkCustomApi)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await credentialTest('ssoLinkCustomApi', cpanelCredential().ssoLinkCustomApi)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.requestsTo('whmcs').map((entry) => [entry.method, entry.path, entry.status])).toEqual([['GET', '/', 404]]);
+		expect(sandbox.requestsTo('cpanel').map((entry) => [entry.method, entry.path, entry.status])).toEqual([['GET', '/', 404]]);
+	});
+
+	it('sends the key and the secret query parameters, and no body', async () => {
+		await credentialTest('ssoLinkCustomApi', whmcsCredential({ queryParameters: pairs({ token: 'token-in-query-0123456789' }) }).ssoLinkCustomApi);
+		expect(sandbox.requestsTo('whmcs')[0].query).toEqual({ accesskey: WHMCS_KEY, token: 'token-in-query-0123456789' });
+	});
+
+	it('fails when nothing answers', async () => {
+		expect(await credentialTest('ssoLinkCustomApi', whmcsCredential({ baseUrl: 'http://127.0.0.1:9' }).ssoLinkCustomApi)).toEqual({
+			status: 'Error',
+			message: 'ECONNREFUSED',
+		});
 	});
 });
 

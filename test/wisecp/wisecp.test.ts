@@ -1,8 +1,10 @@
 /**
  * The WISECP node, run inside real n8n executions against the sandbox.
  */
+import type { INodeType } from 'n8n-workflow';
+
 import { byId, expectNoSecrets, expectSsoLink, fromList, openLink } from '../helpers/assertions';
-import { listSearch, runNode, testCredential } from '../helpers/n8n';
+import { credentialTest, listSearch, loadPackage, runNode } from '../helpers/n8n';
 import type { RunNodeOptions } from '../helpers/n8n';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_DESTINATIONS, WISECP_KEYS, wisecpClient } from '../sandbox/wisecp';
@@ -31,20 +33,80 @@ const link = (userId: string | number = 4, more: Record<string, unknown> = {}) =
 	...more,
 });
 
-describe('credential test', () => {
+describe('credential test, as n8n runs it', () => {
+	const test = (overrides: Record<string, unknown> = {}) => credentialTest('wisecpApi', credentials(overrides).wisecpApi);
+
 	it.each([
 		['with a trailing slash', '/api/'],
 		['without one', '/api'],
 		['through index.php', '/index.php/api/'],
-	])('accepts a working key, API URL %s', async (_label, suffix) => {
-		expect(await testCredential('wisecpApi', credentials({ apiUrl: `${sandbox.baseUrl('wisecp')}${suffix}` }).wisecpApi)).toBe(200);
+	])('passes a working key, API URL %s, and mints nothing', async (_label, suffix) => {
+		expect(await test({ apiUrl: `${sandbox.baseUrl('wisecp')}${suffix}` })).toEqual({
+			status: 'OK',
+			message: 'WISECP accepted the API key for Clients/CreateClientSsoToken',
+		});
 		// User 0 never exists: the test mints nothing.
 		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 0 }]);
 	});
 
-	it('tells a wrong key (401) from a wrong URL (404)', async () => {
-		expect(await testCredential('wisecpApi', credentials({ apiKey: 'wrong-key' }).wisecpApi)).toBe(401);
-		expect(await testCredential('wisecpApi', credentials({ apiUrl: `${sandbox.baseUrl('wisecp')}/wrong/` }).wisecpApi)).toBe(404);
+	it('fails a wrong key (401), naming it, without the key', async () => {
+		const verdict = await test({ apiKey: 'wrong-key-123456' });
+		expect(verdict).toEqual({ status: 'Error', message: 'WISECP rejected the API key: Invalid API key' });
+	});
+
+	it('fails a wrong key on a WISECP that answers every error with HTTP 200', async () => {
+		sandbox.wisecp.legacyErrorsWith200 = true;
+		expect(await test({ apiKey: 'wrong-key-123456' })).toEqual({ status: 'Error', message: 'WISECP rejected the API key: Invalid API key' });
+		// A working key still passes there.
+		expect((await test()).status).toBe('OK');
+	});
+
+	it('fails a key that may not call Clients/CreateClientSsoToken (WISECP answers 200)', async () => {
+		expect(await test({ apiKey: WISECP_KEYS.noSsoPermission })).toEqual({
+			status: 'Error',
+			message:
+				'WISECP does not allow this API key Clients/CreateClientSsoToken: This API key is not permitted to call Clients/CreateClientSsoToken. In WISECP (Settings › General › API) allow this key the Clients/CreateClientSsoToken action.',
+		});
+	});
+
+	it("fails a key that is not allowed from n8n's IP address", async () => {
+		const verdict = await test({ apiKey: WISECP_KEYS.ipRestricted });
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).toContain('Your IP address (127.0.0.1) is not allowed to use this API key');
+	});
+
+	it('fails a wrong API URL, saying so', async () => {
+		expect(await test({ apiUrl: `${sandbox.baseUrl('wisecp')}/wrong/` })).toEqual({
+			status: 'Error',
+			message: 'No WISECP API at this URL (HTTP 404): copy the API URL from WISECP, Settings › General › API',
+		});
+	});
+
+	it('fails an unreachable server', async () => {
+		const verdict = await test({ apiUrl: 'http://127.0.0.1:9/api/' });
+		expect(verdict).toEqual({ status: 'Error', message: 'Could not reach WISECP at http://127.0.0.1:9: the connection was refused' });
+	});
+
+	it('is the test of every node that uses the credential (n8n takes the first node it finds)', async () => {
+		const { nodeTypes } = await loadPackage();
+		const users = Object.entries(nodeTypes)
+			.map(([name, type]) => [name, type as INodeType] as const)
+			.filter(([, type]) => type.description.credentials?.some((entry) => entry.name === 'wisecpApi'));
+		expect(users.map(([name]) => name).sort()).toEqual(['ssoLink', 'wisecp']);
+		for (const [, type] of users) {
+			const entry = type.description.credentials?.find((credential) => credential.name === 'wisecpApi');
+			expect(entry?.testedBy).toBe('wisecpApiTest');
+			expect(typeof type.methods?.credentialTest?.wisecpApiTest).toBe('function');
+		}
+		// A credential's own `test` would win over `testedBy`.
+		expect((await loadPackage()).credentialTypes.wisecpApi.test).toBeUndefined();
+	});
+
+	it('never shows the key, even when WISECP echoes it', async () => {
+		sandbox.fault({ provider: 'wisecp', fault: { kind: 'status', status: 200, message: `Invalid API key wrong-key-123456` } });
+		const verdict = await test({ apiKey: 'wrong-key-123456' });
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toContain('wrong-key-123456');
 	});
 });
 

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { TRANSPORT_CODES, invalidParameterError } from '../../shared/errors';
 import type { ProviderFailure } from '../../shared/errors';
 import type { ProviderApi, ProviderModule, RawResponse, SsoTarget } from '../../shared/provider';
+import { namedValues } from '../../shared/namedValues';
 import type { MintedLink } from '../../shared/schemas';
+import { runCredentials } from '../../shared/runSettings';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 import { apiRequest, providerError } from '../../shared/transport';
 import { isHttpUrl, trimBaseUrl } from '../../shared/urls';
@@ -207,6 +209,8 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 		credentialType: 'ssoLinkCustomApi',
 		baseUrl: (credentials) => trimBaseUrl(credentials.baseUrl),
 		secretFields: ['apiKey'],
+		secretValues: (credentials) =>
+			[...namedValues(credentials.bodyFields), ...namedValues(credentials.queryParameters)].map((pair) => pair.value),
 		// Most SSO APIs (WHMCS, cPanel, …) run on the customer's own server.
 		traffic: CUSTOMER_SERVER,
 		parseFailure(response: RawResponse): ProviderFailure | undefined {
@@ -250,6 +254,19 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 	const qs = parseJsonObject(this, 'query', 'Query Parameters', itemIndex);
 	const body = method === 'POST' ? parseJsonObject(this, 'body', 'Body', itemIndex) : undefined;
 	const bodyFormat = method === 'POST' ? (this.getNodeParameter('bodyFormat', itemIndex, 'json') as 'json' | 'form') : undefined;
+	if (method === 'GET') {
+		const credentials = await runCredentials(this, 'ssoLinkCustomApi', itemIndex);
+		if (namedValues(credentials.bodyFields).length) {
+			// A GET has no body, so they would not be sent, and the API would refuse the request.
+			throw invalidParameterError(
+				this.getNode(),
+				'Method',
+				'the credential has Secret Body Fields, which only a POST sends; use POST, or move them to Secret Query Parameters',
+				itemIndex,
+				'custom',
+			);
+		}
+	}
 
 	const api = customApi(mapping);
 	const answer = await apiRequest(this, api, {

@@ -81,6 +81,12 @@ const MESSAGE_CODES: Array<{ pattern: RegExp; code: string; hint: string }> = [
 		hint: 'Check the API key in the credential (WISECP: Settings › General › API).',
 	},
 	{
+		// Only the credential test sends an invalid id (0); the node checks ids before sending.
+		pattern: /invalid (user|client)[ _]?id/i,
+		code: 'invalid_user_id',
+		hint: "Check the user ID: it is the client's ID in WISECP.",
+	},
+	{
 		pattern: /(user|client).*not found|no such (user|client)/i,
 		code: 'user_not_found',
 		hint: "Check the user ID: it is the client's ID in WISECP.",

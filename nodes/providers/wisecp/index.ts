@@ -18,6 +18,7 @@ import {
 	wisecpRestApi,
 } from './api';
 import type { WisecpClient } from './api';
+import { wisecpCredentialTests } from './credentialTest';
 import { CUSTOM_URL_DESTINATION, DESTINATIONS, DESTINATIONS_WITH_VALUES } from './destinations';
 
 export const userIdParameter = { name: 'userId', displayName: 'User', idFormat: USER_ID } as const;
@@ -129,6 +130,7 @@ export const wisecpTarget: SsoTarget = {
 };
 
 export const wisecp: ProviderModule = {
+	credentialTests: wisecpCredentialTests,
 	listSearch: {
 		async searchWisecpClients(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const page = paginationToken ? Number(paginationToken) : 1;
