@@ -1,4 +1,4 @@
-import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
+import type { PagingQuirks, ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
  * HostUp API v2 as PROVIDERS.md and provider-docs/hostup-* describe it:
@@ -131,9 +131,13 @@ export class HostUpSandbox implements ProviderSandbox {
 	/** Minted links, in order, for tests that check what was minted (never logged elsewhere). */
 	minted: Array<{ accountId: string; siteId?: string }> = [];
 
+	/** How the account pages misbehave (PagingQuirks); all off after reset(). */
+	paging: PagingQuirks = {};
+
 	reset(): void {
 		this.accounts = seedAccounts();
 		this.minted = [];
+		this.paging = {};
 	}
 
 	/** Adds plain active accounts (no sites) until there are `total`, for pagination tests. */
@@ -263,14 +267,19 @@ export class HostUpSandbox implements ProviderSandbox {
 				errors: [{ pointer: '/query/cursor', detail: '`cursor` is not valid.', code: 'invalid_cursor' }],
 			});
 		}
-		const page = this.accounts.slice(offset, offset + limit);
-		const hasMore = offset + limit < this.accounts.length;
+		const { pageSizeCap, ignoreOffset, repeatCursor, hasMoreWithoutCursor } = this.paging;
+		const served = pageSizeCap ? Math.min(limit, pageSizeCap) : limit;
+		const start = ignoreOffset ? 0 : offset;
+		const page = this.accounts.slice(start, start + served);
+		const hasMore = start + served < this.accounts.length;
+		// repeatCursor: the first page's cursor, whichever page this is.
+		const next = encodeCursor(repeatCursor ? served : start + served);
 		return {
 			status: 200,
 			body: {
 				data: page.map((entry) => publicAccount(entry, false)),
 				hasMore,
-				nextCursor: hasMore ? encodeCursor(offset + limit) : null,
+				nextCursor: hasMore && !hasMoreWithoutCursor ? next : null,
 			},
 		};
 	}

@@ -1,4 +1,4 @@
-import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
+import type { PagingQuirks, ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
  * Installatron Server API as PROVIDERS.md and
@@ -185,6 +185,9 @@ export class InstallatronSandbox implements ProviderSandbox {
 	 */
 	resultFalseWith200 = false;
 
+	/** How the install pages misbehave (PagingQuirks); all off after reset(). */
+	paging: PagingQuirks = {};
+
 	private pendingFailure: InstallatronLoginFailure | undefined;
 
 	reset(): void {
@@ -192,6 +195,7 @@ export class InstallatronSandbox implements ProviderSandbox {
 		this.logins = [];
 		this.resultFalseWith200 = false;
 		this.pendingFailure = undefined;
+		this.paging = {};
 	}
 
 	/**
@@ -282,8 +286,9 @@ export class InstallatronSandbox implements ProviderSandbox {
 					)),
 		);
 		// Lenient like PHP's intval: a bad offset or limit falls back to the default.
-		const offset = integerParam(query, 'offset', 0, 0);
-		const limit = integerParam(query, 'limit', DEFAULT_LIMIT, 1);
+		const offset = this.paging.ignoreOffset ? 0 : integerParam(query, 'offset', 0, 0);
+		const asked = integerParam(query, 'limit', DEFAULT_LIMIT, 1);
+		const limit = this.paging.pageSizeCap ? Math.min(asked, this.paging.pageSizeCap) : asked;
 		return {
 			status: 200,
 			body: {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
+import type { PagingQuirks, ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
  * MailUp as PROVIDERS.md and provider-docs/mailup-console-sso.txt describe it:
@@ -126,6 +126,9 @@ export class MailUpSandbox implements ProviderSandbox {
 
 	lists: MailUpList[] = seedLists();
 
+	/** How the list pages misbehave (PagingQuirks); all off after reset(). */
+	paging: PagingQuirks = {};
+
 	private accessTokens = new Map<string, AccessToken>();
 
 	/** Live refresh tokens; a token leaves the set when it is used (rotation). */
@@ -143,6 +146,7 @@ export class MailUpSandbox implements ProviderSandbox {
 		this.rateLimited = 0;
 		this.ssoLinks = 0;
 		this.lists = seedLists();
+		this.paging = {};
 		this.accessTokens.clear();
 		this.refreshTokens.clear();
 		this.apiCallTimes = [];
@@ -305,14 +309,15 @@ export class MailUpSandbox implements ProviderSandbox {
 		if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
 			return mailUpError(400, 'BadRequest', `Invalid parameter: PageSize must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
 		}
-		const skipped = pageNumber * pageSize;
+		const served = this.paging.pageSizeCap ? Math.min(pageSize, this.paging.pageSizeCap) : pageSize;
+		const skipped = this.paging.ignoreOffset ? 0 : pageNumber * served;
 		return {
 			status: 200,
 			body: {
 				IsPaginated: true,
-				Items: this.lists.slice(skipped, skipped + pageSize).map((list) => ({ ...list })),
+				Items: this.lists.slice(skipped, skipped + served).map((list) => ({ ...list })),
 				PageNumber: pageNumber,
-				PageSize: pageSize,
+				PageSize: served,
 				Skipped: skipped,
 				TotalElementsCount: this.lists.length,
 			},

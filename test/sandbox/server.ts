@@ -14,6 +14,7 @@ import { WisecpSandbox } from './wisecp';
 import type {
 	FaultSpec,
 	LoggedRequest,
+	PagingQuirks,
 	ProviderSandbox,
 	SandboxContext,
 	SandboxRequest,
@@ -242,6 +243,7 @@ export class Sandbox {
 		} catch (error) {
 			response = provider.errorBody(500, 'internal_error', `sandbox bug: ${(error as Error).message}`);
 		}
+		if (fault?.fault.kind === 'reshape') response = reshape(response, fault.fault);
 		log.status = response.status;
 		send(res, response);
 	}
@@ -301,6 +303,7 @@ export class Sandbox {
 				req.socket.destroy();
 				return 'reset';
 			case 'delay':
+			case 'reshape':
 				return 'pass';
 		}
 	}
@@ -327,6 +330,16 @@ export class Sandbox {
 			send(res, { status: 204 });
 		} else if (method === 'POST' && path === '/reset') {
 			this.reset();
+			send(res, { status: 204 });
+		} else if (method === 'POST' && path === '/paging') {
+			// { provider: 'installatron', pageSizeCap: 7, … }: see PagingQuirks.
+			const { provider, ...quirks } = JSON.parse(rawBody) as PagingQuirks & { provider?: string };
+			const target = this.providers.find((entry) => entry.prefix === provider);
+			if (!target || !('paging' in target)) {
+				send(res, { status: 404, body: { error: `no paged listing at /${provider}` } });
+				return;
+			}
+			(target as { paging: PagingQuirks }).paging = quirks;
 			send(res, { status: 204 });
 		} else if (method === 'GET' && path === '/requests') {
 			send(res, { status: 200, body: this.requests });
@@ -374,6 +387,32 @@ function send(res: ServerResponse, response: SandboxResponse): void {
 	}
 	res.writeHead(response.status, headers);
 	res.end(body);
+}
+
+/** A success answer in another shape: dot paths removed and set (FaultSpec `reshape`). */
+function reshape(response: SandboxResponse, fault: { omit?: string[]; set?: Record<string, unknown> }): SandboxResponse {
+	if (response.status < 200 || response.status >= 300 || typeof response.body !== 'object' || response.body === null) return response;
+	const body = structuredClone(response.body) as Record<string, unknown>;
+	const parentOf = (path: string, create: boolean): [Record<string, unknown> | undefined, string] => {
+		const parts = path.split('.');
+		const last = parts.pop() as string;
+		let current: Record<string, unknown> | undefined = body;
+		for (const part of parts) {
+			if (create && (typeof current?.[part] !== 'object' || current[part] === null)) current![part] = {};
+			const next: unknown = current?.[part];
+			current = typeof next === 'object' && next !== null ? (next as Record<string, unknown>) : undefined;
+		}
+		return [current, last];
+	};
+	for (const path of fault.omit ?? []) {
+		const [parent, key] = parentOf(path, false);
+		if (parent) delete parent[key];
+	}
+	for (const [path, value] of Object.entries(fault.set ?? {})) {
+		const [parent, key] = parentOf(path, true);
+		parent![key] = value;
+	}
+	return { ...response, body };
 }
 
 function escapeHtml(text: string): string {

@@ -62,7 +62,33 @@ export interface FaultSpec {
 		| { kind: 'empty'; status?: number }
 		| { kind: 'hang' }
 		| { kind: 'reset' }
-		| { kind: 'delay'; ms: number };
+		| { kind: 'delay'; ms: number }
+		| {
+				/**
+				 * The provider answers as usual (a login link is really minted),
+				 * then its JSON body takes another shape: the `omit` dot paths are
+				 * removed and the `set` dot paths set. For answers that differ from
+				 * the documented ones after the provider has acted.
+				 */
+				kind: 'reshape';
+				omit?: string[];
+				set?: Record<string, unknown>;
+		  };
+}
+
+/**
+ * How a provider's listing pages misbehave, for Return All tests. All off by
+ * default; each provider sandbox with a paged listing has a `paging` field.
+ */
+export interface PagingQuirks {
+	/** Serve at most this many items a page, whatever page size was asked for (a server-side cap). */
+	pageSizeCap?: number;
+	/** Answer every page from the first item, as a server that ignores offset, page number or cursor. */
+	ignoreOffset?: boolean;
+	/** HostUp: every page's `nextCursor` is the first page's. */
+	repeatCursor?: boolean;
+	/** HostUp: `hasMore: true` with `nextCursor: null` while more remain. */
+	hasMoreWithoutCursor?: boolean;
 }
 
 export interface LoggedRequest {
