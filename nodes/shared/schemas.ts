@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ZodTypeAny } from 'zod';
 
 import { isHttpUrl } from './urls';
 
@@ -40,6 +41,17 @@ export const ssoLinkSchema = z
 	})
 	.strict();
 export type SsoLink = z.infer<typeof ssoLinkSchema>;
+
+/**
+ * A field of a mint answer that the link can do without (its lifetime, its
+ * single use, an id the request already names): its value when present and
+ * valid, otherwise null. By the time the provider answers it has minted the
+ * link, so only the link itself may fail the answer; throwing the link away
+ * over an extra would cost the user a second one (README, "The link output").
+ */
+export function readIfValid<T extends ZodTypeAny>(schema: T) {
+	return schema.nullable().catch(null);
+}
 
 /** Ten years: longer than any login link lives. */
 const LONGEST_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;

@@ -127,6 +127,47 @@ describe('account createSsoLink', () => {
 	});
 });
 
+describe('a minted link is never thrown away, whatever else the answer holds', () => {
+	// Reproduced: HostUp answered { loginUrl, tokenVersion, meta } to the WordPress SSO
+	// POST and the node failed with "unexpected response (id: Required)" after HostUp
+	// had minted the link.
+	it('wp-admin: only loginUrl, plus fields HostUp does not document', async () => {
+		sandbox.fault({
+			provider: 'hostup',
+			method: 'POST',
+			fault: { kind: 'reshape', omit: ['id', 'expiresAt', 'singleUse'], set: { tokenVersion: 2, meta: { region: 'se-sto-1' } } },
+		});
+		const run = await hostUp(wordpressLink());
+		expect(run.error).toBeUndefined();
+		const link = expectSsoLink(run.items[0]);
+		// The site comes from the request; what HostUp did not say stays unknown.
+		expect(link).toMatchObject({ provider: 'hostup', target: 'wordpressAdmin', resourceId: ACME_SITE, expiresAt: null, expiresInSeconds: null, singleUse: null });
+		expect(await openLink(link.url)).toBe(200);
+	});
+
+	it('wp-admin: documented fields of the wrong type are read as unknown', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', fault: { kind: 'reshape', set: { id: 42, expiresAt: { at: 'later' }, singleUse: 'yes' } } });
+		const run = await hostUp(wordpressLink());
+		expect(run.error).toBeUndefined();
+		expect(expectSsoLink(run.items[0])).toMatchObject({ resourceId: ACME_SITE, expiresAt: null, singleUse: null });
+	});
+
+	it('control panel: only loginUrl', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', fault: { kind: 'reshape', omit: ['expiresAt', 'singleUse'], set: { session: { panel: 'cpanel' } } } });
+		const run = await hostUp({ resource: 'account', operation: 'createSsoLink', accountId: byId(ACME) });
+		expect(run.error).toBeUndefined();
+		const link = expectSsoLink(run.items[0]);
+		expect(link).toMatchObject({ target: 'controlPanel', resourceId: ACME, expiresAt: null, singleUse: null });
+		expect(await openLink(link.url)).toBe(200);
+	});
+
+	it('an answer without a login URL is still an error that names the field', async () => {
+		sandbox.fault({ provider: 'hostup', method: 'POST', fault: { kind: 'reshape', omit: ['loginUrl'], set: { url: 'https://example.com/x' } } });
+		const run = await hostUp(wordpressLink());
+		expect(run.error?.message).toBe('HostUp answered with an unexpected response (loginUrl: Required)');
+	});
+});
+
 describe('account getMany', () => {
 	it('returns all accounts over several cursor pages', async () => {
 		sandbox.hostup.growTo(250);

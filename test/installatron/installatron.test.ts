@@ -103,6 +103,21 @@ describe('install createSsoLink', () => {
 	});
 });
 
+describe('a minted link is never thrown away, whatever else the answer holds', () => {
+	it('only `data` is needed; other fields of any shape are ignored', async () => {
+		sandbox.fault({
+			provider: 'installatron',
+			method: 'POST',
+			fault: { kind: 'reshape', omit: ['status', 'message'], set: { result: 1, task: { id: 77, state: 'done' } } },
+		});
+		const run = await installatron(login());
+		expect(run.error).toBeUndefined();
+		const link = expectSsoLink(run.items[0]);
+		expect(link).toMatchObject({ resourceId: WP, expiresAt: null, expiresInSeconds: null, singleUse: null });
+		expect(await openLink(link.url)).toBe(200);
+	});
+});
+
 describe('errcodes', () => {
 	it('invalid_api_key', async () => {
 		const run = await installatron(login(), { credentials: credentials({ apiKey: 'wrong-key-123456' }) });

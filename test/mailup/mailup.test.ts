@@ -184,6 +184,24 @@ describe('account get', () => {
 	});
 });
 
+describe('a minted link is never thrown away, whatever else the answer holds', () => {
+	it('without ExpiresIn the lifetime is unknown, not an error', async () => {
+		sandbox.fault({ provider: 'mailup', method: 'POST', path: '/Console/Sso', fault: { kind: 'reshape', omit: ['ExpiresIn', 'Link.rel'], set: { Session: { Id: 9 } } } });
+		const run = await mailUp(consoleLink);
+		expect(run.error).toBeUndefined();
+		const link = expectSsoLink(run.items[0]);
+		expect(link).toMatchObject({ provider: 'mailup', expiresAt: null, expiresInSeconds: null, singleUse: null });
+		expect(await openLink(link.url)).toBe(200);
+	});
+
+	it('an ExpiresIn that is not a number of seconds is unknown too', async () => {
+		sandbox.fault({ provider: 'mailup', method: 'POST', path: '/Console/Sso', fault: { kind: 'reshape', set: { ExpiresIn: 'PT10M' } } });
+		const run = await mailUp(consoleLink);
+		expect(run.error).toBeUndefined();
+		expect(expectSsoLink(run.items[0])).toMatchObject({ expiresAt: null, expiresInSeconds: null });
+	});
+});
+
 describe('list getMany', () => {
 	function growLists(total: number) {
 		const template = sandbox.mailup.lists[0];

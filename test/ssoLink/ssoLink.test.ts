@@ -145,6 +145,39 @@ describe('every provider, one output', () => {
 	});
 });
 
+describe('custom provider: a minted link is never thrown away', () => {
+	it('a lifetime that is null is unknown, not 0 seconds', async () => {
+		sandbox.fault({ provider: 'cpanel', fault: { kind: 'reshape', set: { 'data.expires_in': null } } });
+		const run = await ssoLink(
+			{ ...cpanelParameters(), response: { ...cpanelParameters().response, expiresAtPath: '', expiresInPath: 'data.expires_in' } },
+			{ credentials: cpanelCredential() },
+		);
+		expect(run.error).toBeUndefined();
+		expect(expectSsoLink(run.items[0])).toMatchObject({ expiresAt: null, expiresInSeconds: null });
+	});
+
+	it.each([
+		['a lifetime that is not a number', 'true'],
+		['an empty lifetime', ''],
+	])('%s is unknown', async (_label, value) => {
+		sandbox.fault({ provider: 'cpanel', fault: { kind: 'reshape', set: { 'data.expires_in': value === 'true' ? true : value } } });
+		const run = await ssoLink(
+			{ ...cpanelParameters(), response: { ...cpanelParameters().response, expiresAtPath: '', expiresInPath: 'data.expires_in' } },
+			{ credentials: cpanelCredential() },
+		);
+		expect(expectSsoLink(run.items[0])).toMatchObject({ expiresAt: null, expiresInSeconds: null });
+	});
+
+	it('an epoch expiry no date can hold does not fail the item', async () => {
+		sandbox.fault({ provider: 'cpanel', fault: { kind: 'reshape', set: { 'data.expires': 1e300 } } });
+		const run = await ssoLink(cpanelParameters(), { credentials: cpanelCredential() });
+		expect(run.error).toBeUndefined();
+		const link = expectSsoLink(run.items[0]);
+		expect(link).toMatchObject({ expiresAt: null, expiresInSeconds: null });
+		expect(await openLink(link.url)).toBe(200);
+	});
+});
+
 describe('custom provider errors and retries', () => {
 	it("reads the provider's message when it reports failure with HTTP 200 (WHMCS)", async () => {
 		const run = await ssoLink(whmcsParameters(999), { credentials: whmcsCredential() });

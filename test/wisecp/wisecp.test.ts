@@ -170,6 +170,28 @@ describe('client createSsoLink', () => {
 	});
 });
 
+describe('a minted link is never thrown away, whatever else the answer holds', () => {
+	it.each([
+		['without `status`', { omit: ['status'] }],
+		['with another success word', { set: { status: 'success' } }],
+		['with a numeric token and fields WISECP does not document', { set: { 'data.token': 12345, 'data.expires_in': 60, request_id: 'r-1' } }],
+	])('%s', async (_label, reshape) => {
+		sandbox.fault({ provider: 'wisecp', method: 'POST', path: 'CreateClientSsoToken', fault: { kind: 'reshape', ...reshape } });
+		const run = await wisecp(link(4));
+		expect(run.error).toBeUndefined();
+		const minted = expectSsoLink(run.items[0]);
+		// 60 s and single use are WISECP's documentation, not the answer's.
+		expect(minted).toMatchObject({ resourceId: '4', expiresInSeconds: 60, singleUse: true });
+		expect(await openLink(minted.url)).toBe(200);
+	});
+
+	it('`status: "error"` is still a failure', async () => {
+		sandbox.fault({ provider: 'wisecp', method: 'POST', path: 'CreateClientSsoToken', fault: { kind: 'reshape', set: { status: 'error', message: 'User not found' } } });
+		const run = await wisecp(link(4));
+		expect(run.error?.description).toContain('user_not_found');
+	});
+});
+
 describe('bad input is rejected before any request', () => {
 	it.each([
 		['a user id that is not an integer', '4.5', 'Invalid "User"'],

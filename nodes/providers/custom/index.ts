@@ -235,7 +235,26 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 	};
 }
 
-const epochOrIso = z.union([z.number(), z.string()]);
+/** A count of seconds as an API writes it: a number, or a string of digits. */
+function secondsIn(value: unknown): number | null {
+	const seconds =
+		typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+	return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/**
+ * The answer's expiry: epoch seconds (a number or digits) become an ISO time,
+ * other text goes to the normalizer, which reads ISO 8601 or counts it as not
+ * given. An epoch no date can hold is not given either: the link is minted
+ * and must not be lost over it.
+ */
+function expiryIn(value: unknown): string | null {
+	if (typeof value === 'number' || (typeof value === 'string' && /^\s*\d+\s*$/.test(value))) {
+		const at = new Date(Number(value) * 1000);
+		return Number.isNaN(at.getTime()) ? null : at.toISOString();
+	}
+	return typeof value === 'string' ? value : null;
+}
 
 /** Any JSON object or array: the Link Path is looked up in it. */
 const jsonBody = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
@@ -296,13 +315,9 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	const expiresAtRaw = mapping.expiresAtPath ? epochOrIso.safeParse(valueAtPath(answer, mapping.expiresAtPath)) : undefined;
-	const expiresAt = expiresAtRaw?.success
-		? typeof expiresAtRaw.data === 'number' || /^\d+$/.test(expiresAtRaw.data)
-			? new Date(Number(expiresAtRaw.data) * 1000).toISOString()
-			: expiresAtRaw.data
-		: null;
-	const lifetime = mapping.expiresInPath ? Number(valueAtPath(answer, mapping.expiresInPath)) : Number.NaN;
+	// Read when present and valid, null otherwise (README, "The link output").
+	const expiresAt = mapping.expiresAtPath ? expiryIn(valueAtPath(answer, mapping.expiresAtPath)) : null;
+	const lifetime = mapping.expiresInPath ? secondsIn(valueAtPath(answer, mapping.expiresInPath)) : null;
 	const singleUseFlag = mapping.singleUsePath ? valueAtPath(answer, mapping.singleUsePath) : undefined;
 	const singleUse =
 		typeof singleUseFlag === 'boolean'
@@ -317,7 +332,7 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 		url,
 		resourceId: resourceId || null,
 		expiresAt,
-		expiresInSeconds: Number.isFinite(lifetime) && lifetime >= 0 ? lifetime : null,
+		expiresInSeconds: lifetime,
 		singleUse,
 	};
 }

@@ -5,8 +5,8 @@ import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
-import { httpUrlSchema } from '../../shared/schemas';
 
 /** HostUp API v2 (PROVIDERS.md, provider-docs/hostup-*). */
 export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
@@ -78,17 +78,20 @@ export const ssoAvailabilitySchema = z.object({
 	reason: z.string().nullish(),
 });
 
+/**
+ * The SSO POSTs answer `{ loginUrl, expiresAt, singleUse }` (control panel) and
+ * `{ loginUrl, id, expiresAt, singleUse }` (wp-admin). HostUp has minted the
+ * link by the time it answers: only `loginUrl` is required, the rest is read
+ * when valid and null otherwise, and fields HostUp adds are ignored.
+ */
 export const controlPanelSsoSchema = z.object({
 	loginUrl: httpUrlSchema,
-	expiresAt: z.string().nullable(),
-	singleUse: z.boolean(),
+	expiresAt: readIfValid(z.string()),
+	singleUse: readIfValid(z.boolean()),
 });
 
-export const wordpressSsoSchema = z.object({
-	loginUrl: httpUrlSchema,
-	id: z.string(),
-	expiresAt: z.string().nullable(),
-	singleUse: z.boolean(),
+export const wordpressSsoSchema = controlPanelSsoSchema.extend({
+	id: readIfValid(z.string().min(1)),
 });
 
 /** RFC 7807 problem details; branch on `code`, never on `detail` (HostUp's advice). */

@@ -139,7 +139,8 @@ async function mintWordPressLink(this: IExecuteFunctions, itemIndex: number): Pr
 	});
 	return {
 		url: link.loginUrl,
-		resourceId: link.id || siteId,
+		// The site asked for, when the answer does not name it.
+		resourceId: link.id ?? siteId,
 		expiresAt: link.expiresAt,
 		singleUse: link.singleUse,
 	};

@@ -67,7 +67,11 @@ export const installsSchema = z.object({
 
 export const installSchema = z.object({ data: install });
 
-/** `data` is the URL of a one-time SSO script to send the browser to. */
+/**
+ * `data` is the URL of a one-time SSO script to send the browser to. It is
+ * all the answer needs: a failure is told by `result: false` before this
+ * schema runs (parseInstallatronFailure), and every other field is ignored.
+ */
 export const loginSchema = z.object({ data: httpUrlSchema });
 
 const errorSchema = z

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES, findInCauses } from '../../shared/errors';
 import type { ProviderApi, RawResponse } from '../../shared/provider';
+import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
-import { httpUrlSchema } from '../../shared/schemas';
 import { SAAS_API } from '../../shared/traffic';
 
 /** MailUp REST API v1.1 (PROVIDERS.md, provider-docs/mailup-console-sso.txt). */
@@ -47,9 +47,14 @@ export const listsPageSchema = z.object({
 	TotalElementsCount: z.number().optional(),
 });
 
+/**
+ * `{ Link: { href, rel }, ExpiresIn }`. MailUp has minted the link by the time
+ * it answers: only `Link.href` is required; `ExpiresIn` (seconds) is read when
+ * it is a number and null otherwise; other fields are ignored.
+ */
 export const ssoSchema = z.object({
-	Link: z.object({ href: httpUrlSchema }).passthrough(),
-	ExpiresIn: z.number().nonnegative(),
+	Link: z.object({ href: httpUrlSchema }),
+	ExpiresIn: readIfValid(z.number().nonnegative()),
 });
 
 const errorSchema = z
