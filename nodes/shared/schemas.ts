@@ -56,6 +56,43 @@ export function readIfValid<T extends ZodTypeAny>(schema: T) {
 /** Ten years: longer than any login link lives. */
 const LONGEST_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
+/**
+ * ISO 8601 as providers write it: a date, then optionally a time (after `T`
+ * or a space) with an optional UTC offset (`Z`, `+02:00`, `-0530`, `+01`).
+ */
+const ISO_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** An HTTP date (RFC 9110 IMF-fixdate), always in GMT. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * When a provider says its link expires, or undefined when the text is not a
+ * time. A time without an offset is UTC: JavaScript's Date would read it in
+ * the n8n host's zone, which has nothing to do with the provider's clock, and
+ * would read loose texts ("Nov 26 2026 12:00", "1") the same way; neither is
+ * taken here.
+ */
+export function readProviderTime(text: string): Date | undefined {
+	const trimmed = text.trim();
+	if (HTTP_DATE.test(trimmed)) return new Date(Date.parse(trimmed));
+	const match = ISO_TIME.exec(trimmed);
+	if (!match) return undefined;
+	const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', offset = 'Z'] = match;
+	const [y, mo, d, h, mi, sec] = [year, month, day, hour, minute, second].map(Number);
+	if (h > 23 || mi > 59 || sec > 59) return undefined;
+	const date = new Date(0);
+	date.setUTCFullYear(y, mo - 1, d);
+	date.setUTCHours(h, mi, sec, Number(fraction.padEnd(3, '0').slice(0, 3)));
+	// Date rolls 2026-11-31 over into December: not a date.
+	if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+	if (offset.toUpperCase() === 'Z') return date;
+	const [, sign, offsetHours, offsetMinutes = '0'] = /^([+-])(\d{2}):?(\d{2})?$/.exec(offset) as RegExpExecArray;
+	if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
+	const minutes = (Number(offsetHours) * 60 + Number(offsetMinutes)) * (sign === '-' ? -1 : 1);
+	return new Date(date.getTime() - minutes * 60_000);
+}
+
 export interface MintedLink {
 	url: string;
 	resourceId: string | null;
@@ -68,7 +105,9 @@ export interface MintedLink {
 
 /**
  * Builds the normalized link. Unknown lifetime or single-use stays null: a
- * guess here would make a workflow trust a link longer than it lives.
+ * guess here would make a workflow trust a link longer than it lives. An
+ * expiry time that cannot be read (or lies beyond any link's life) counts as
+ * not given, so a lifetime given beside it still counts.
  */
 export function normalizeSsoLink(
 	provider: ProviderId,
@@ -81,13 +120,11 @@ export function normalizeSsoLink(
 	// A lifetime beyond any real link's (or a date JavaScript cannot hold) is
 	// nonsense from the provider: reported as unknown rather than trusted.
 	const plausible = (seconds: number) => Number.isFinite(seconds) && seconds >= 0 && seconds <= LONGEST_LIFETIME_SECONDS;
-	if (minted.expiresAt) {
-		const at = new Date(minted.expiresAt);
-		const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
-		if (!Number.isNaN(at.getTime()) && seconds <= LONGEST_LIFETIME_SECONDS) {
-			expiresAt = at.toISOString();
-			expiresInSeconds = Math.max(0, seconds);
-		}
+	const at = typeof minted.expiresAt === 'string' ? readProviderTime(minted.expiresAt) : undefined;
+	const secondsLeft = at ? Math.round((at.getTime() - now.getTime()) / 1000) : Number.NaN;
+	if (at && !Number.isNaN(secondsLeft) && secondsLeft <= LONGEST_LIFETIME_SECONDS) {
+		expiresAt = at.toISOString();
+		expiresInSeconds = Math.max(0, secondsLeft);
 	} else if (typeof minted.expiresInSeconds === 'number' && plausible(minted.expiresInSeconds)) {
 		expiresInSeconds = Math.round(minted.expiresInSeconds);
 		expiresAt = new Date(now.getTime() + expiresInSeconds * 1000).toISOString();

@@ -9,7 +9,7 @@ import { ZodError } from 'zod';
 
 import { redact, toNodeApiError } from '../../nodes/shared/errors';
 import type { LinkTarget, MintedLink, ProviderId } from '../../nodes/shared/schemas';
-import { isSecretFieldName, normalizeSsoLink, ssoLinkSchema, withoutSecretFields } from '../../nodes/shared/schemas';
+import { isSecretFieldName, normalizeSsoLink, readProviderTime, ssoLinkSchema, withoutSecretFields } from '../../nodes/shared/schemas';
 import { valueAtPath } from '../../nodes/providers/custom';
 import { DATABASE_FIELD } from '../../nodes/providers/installatron/api';
 import { MARK, NODE, errorSurface, jsonArb, plant, secretArb } from './arbitraries';
@@ -109,6 +109,42 @@ describe('normalizeSsoLink', () => {
 				expect(link.url).toMatch(/^https?:\/\//i);
 			}),
 			{ numRuns: 30 },
+		);
+	});
+});
+
+describe('normalizeSsoLink: expiry times', () => {
+	const pad = (value: number, length = 2) => String(Math.abs(value)).padStart(length, '0');
+	/** `instant` written as a provider in a zone `offsetMinutes` east of UTC would write it. */
+	function writtenAt(instant: Date, offsetMinutes: number | null): string {
+		const local = new Date(instant.getTime() + (offsetMinutes ?? 0) * 60_000);
+		const text = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.${pad(local.getUTCMilliseconds(), 3)}`;
+		if (offsetMinutes === null) return text;
+		return `${text}${offsetMinutes < 0 ? '-' : '+'}${pad(Math.trunc(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`;
+	}
+	const instantArb = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
+
+	it('reads every ISO 8601 time as the instant it names; one without an offset as UTC', () => {
+		fc.assert(
+			fc.property(instantArb, fc.option(fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }), { nil: null }), (instant, offset) => {
+				expect(readProviderTime(writtenAt(instant, offset))?.toISOString()).toBe(instant.toISOString());
+			}),
+			{ numRuns: RUNS },
+		);
+	});
+
+	it('an expiry time it cannot read (or beyond any link) falls through to the lifetime', () => {
+		const unreadable = fc.oneof(fc.string(), fc.constantFrom('soon', 'Nov 26 2026 12:00', '1', '2026-02-30T00:00:00Z', '2400-01-01T00:00:00Z'));
+		fc.assert(
+			fc.property(unreadable, fc.integer({ min: 0, max: 86400 }), nowArb, (text, lifetime, now) => {
+				const at = readProviderTime(text);
+				// Unreadable, or later than the ten years any link may live.
+				fc.pre(at === undefined || at.getTime() - now.getTime() > 10 * 365 * 86400 * 1000 + 1000);
+				const link = normalizeSsoLink('custom', 'custom', { url: 'https://x.example/sso', resourceId: null, expiresAt: text, expiresInSeconds: lifetime, singleUse: null }, now);
+				expect(link.expiresInSeconds).toBe(lifetime);
+				expect(link.expiresAt).toBe(new Date(now.getTime() + lifetime * 1000).toISOString());
+			}),
+			{ numRuns: RUNS },
 		);
 	});
 });

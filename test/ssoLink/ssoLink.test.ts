@@ -176,6 +176,15 @@ describe('custom provider: a minted link is never thrown away', () => {
 		expect(link).toMatchObject({ expiresAt: null, expiresInSeconds: null });
 		expect(await openLink(link.url)).toBe(200);
 	});
+
+	it('an unreadable expiry falls through to the lifetime', async () => {
+		sandbox.fault({ provider: 'cpanel', fault: { kind: 'reshape', set: { 'data.expires': 'soon', 'data.ttl': 900 } } });
+		const run = await ssoLink(
+			{ ...cpanelParameters(), response: { ...cpanelParameters().response, expiresInPath: 'data.ttl' } },
+			{ credentials: cpanelCredential() },
+		);
+		expect(expectSsoLink(run.items[0]).expiresInSeconds).toBe(900);
+	});
 });
 
 describe('custom provider errors and retries', () => {
