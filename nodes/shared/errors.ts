@@ -27,6 +27,8 @@ export const TRANSPORT_CODES = {
 	timeout: 'timeout',
 	network: 'network_error',
 	invalidResponse: 'invalid_response',
+	/** A listing's pages that cannot be followed to their end (pagination.ts). */
+	pagination: 'invalid_pagination',
 	http: (status: number) => `http_${status}`,
 } as const;
 

@@ -342,6 +342,24 @@ export function startNode(options: RunNodeOptions): { done: Promise<NodeRun>; ca
 	return { done, cancel: () => cancel() };
 }
 
+/**
+ * Runs a node and cancels it if it is still running after `ms`: a node that
+ * would never end (a listing that loops) fails its test instead of hanging it.
+ */
+export async function runNodeWithin(options: RunNodeOptions, ms: number): Promise<NodeRun & { overran: boolean }> {
+	const execution = startNode(options);
+	let overran = false;
+	const timer = setTimeout(() => {
+		overran = true;
+		execution.cancel();
+	}, ms);
+	try {
+		return { ...(await execution.done), overran };
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /** Calls a resource picker (`methods.listSearch`) as the editor does. */
 export async function listSearch(options: {
 	type: string;

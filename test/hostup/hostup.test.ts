@@ -1,7 +1,7 @@
 /**
  * The HostUp node, run inside real n8n executions against the sandbox.
  */
-import { listSearch, runNode, startNode, testCredential } from '../helpers/n8n';
+import { listSearch, runNode, runNodeWithin, startNode, testCredential } from '../helpers/n8n';
 import type { RunNodeOptions } from '../helpers/n8n';
 import { byId, expectNoSecrets, expectSsoLink, openLink, visibleText } from '../helpers/assertions';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
@@ -205,6 +205,54 @@ describe('account getMany', () => {
 		const run = await hostUp({ resource: 'account', operation: 'getMany' }, { credentials: credentials(HOSTUP_KEYS.readOnly) });
 		expect(run.error).toBeUndefined();
 		expect(run.items).toHaveLength(7);
+	});
+});
+
+describe('account getMany: Return All never stops early and never loops', () => {
+	const getAll = () => runNodeWithin({ type: 'hostUp', parameters: { resource: 'account', operation: 'getMany', returnAll: true }, credentials: credentials() }, 5000);
+
+	it('follows the cursor when HostUp serves smaller pages than asked for', async () => {
+		sandbox.hostup.growTo(130);
+		sandbox.hostup.paging = { pageSizeCap: 40 };
+		const run = await getAll();
+		expect(run.error).toBeUndefined();
+		expect(new Set(run.items.map((item) => item.json.id)).size).toBe(130);
+		expect(run.items).toHaveLength(130);
+	});
+
+	it('hasMore without a cursor is an error that says so, not a silent stop', async () => {
+		sandbox.hostup.growTo(130);
+		sandbox.hostup.paging = { hasMoreWithoutCursor: true };
+		const run = await getAll();
+		expect(run.overran).toBe(false);
+		expect(run.items).toHaveLength(0);
+		expect(run.error?.message).toBe('HostUp said more accounts follow (hasMore) but gave no cursor for them, after 100 accounts');
+		expect(run.error?.description).toContain('HostUp error code: invalid_pagination');
+	});
+
+	it('a cursor that repeats is an error, not an endless loop', async () => {
+		sandbox.hostup.growTo(250);
+		sandbox.hostup.paging = { repeatCursor: true };
+		const run = await getAll();
+		expect(run.overran).toBe(false);
+		expect(run.error?.message).toBe('HostUp gave a cursor it had already given, after 200 accounts: following it would list them again');
+		expect(sandbox.requestsTo('hostup')).toHaveLength(2);
+	});
+
+	it('a server that ignores the cursor is an error, not an endless loop', async () => {
+		sandbox.hostup.growTo(250);
+		sandbox.hostup.paging = { ignoreOffset: true };
+		const run = await getAll();
+		expect(run.overran).toBe(false);
+		expect(run.error?.message).toBe('HostUp answered the page after 100 accounts with accounts it had already listed: it ignores the cursor');
+	});
+
+	it('the limit still asks for no more than needed when pages are capped', async () => {
+		sandbox.hostup.growTo(130);
+		sandbox.hostup.paging = { pageSizeCap: 40 };
+		const run = await hostUp({ resource: 'account', operation: 'getMany', returnAll: false, limit: 90 });
+		expect(run.items).toHaveLength(90);
+		expect(sandbox.requestsTo('hostup').map((entry) => entry.query.limit)).toEqual(['90', '50', '10']);
 	});
 });
 

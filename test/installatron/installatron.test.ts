@@ -2,7 +2,7 @@
  * The Installatron node, run inside real n8n executions against the sandbox.
  */
 import { byId, expectNoSecrets, expectSsoLink, openLink } from '../helpers/assertions';
-import { listSearch, runNode, testCredential } from '../helpers/n8n';
+import { listSearch, runNode, runNodeWithin, testCredential } from '../helpers/n8n';
 import type { RunNodeOptions } from '../helpers/n8n';
 import {
 	INSTALLATRON_DB_PASSWORDS,
@@ -196,6 +196,52 @@ describe('install getMany', () => {
 	it('an unknown user is invalid_argument_user', async () => {
 		const run = await installatron({ resource: 'install', operation: 'getMany', filters: { user: 'mallory' } });
 		expect(run.error?.description).toContain('invalid_argument_user');
+	});
+});
+
+describe('install getMany: Return All never stops early and never loops', () => {
+	const getAll = () =>
+		runNodeWithin({ type: 'installatron', parameters: { resource: 'install', operation: 'getMany', returnAll: true }, credentials: credentials() }, 5000);
+
+	// Reproduced: a server that caps pages at 7 installs gave 7 of 30 with Return All.
+	it('follows total_count when the server caps its pages', async () => {
+		sandbox.installatron.growTo(30);
+		sandbox.installatron.paging = { pageSizeCap: 7 };
+		const run = await getAll();
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(30);
+		expect(new Set(run.items.map((item) => item.json.id)).size).toBe(30);
+		expect(sandbox.requestsTo('installatron').map((entry) => entry.query.offset)).toEqual(['0', '7', '14', '21', '28']);
+		expectNoSecrets(run, SECRETS);
+	});
+
+	it('a limit is reached across capped pages', async () => {
+		sandbox.installatron.growTo(30);
+		sandbox.installatron.paging = { pageSizeCap: 7 };
+		const run = await installatron({ resource: 'install', operation: 'getMany', limit: 10 });
+		expect(run.items).toHaveLength(10);
+		expect(sandbox.requestsTo('installatron').map((entry) => [entry.query.offset, entry.query.limit])).toEqual([
+			['0', '10'],
+			['7', '3'],
+		]);
+	});
+
+	it('a server that ignores offset is an error, not duplicated installs', async () => {
+		sandbox.installatron.growTo(120);
+		sandbox.installatron.paging = { ignoreOffset: true };
+		const run = await getAll();
+		expect(run.overran).toBe(false);
+		expect(run.items).toHaveLength(0);
+		expect(run.error?.message).toBe('Installatron answered the page at offset 50 with installs it had already listed: it ignores offset');
+		expect(run.error?.description).toContain('Installatron error code: invalid_pagination');
+	});
+
+	it('a total_count the pages never reach is an error, not a silent stop', async () => {
+		sandbox.installatron.growTo(12);
+		sandbox.fault({ provider: 'installatron', method: 'GET', path: '/installs', times: 100, fault: { kind: 'reshape', set: { total_count: 500 } } });
+		const run = await getAll();
+		expect(run.overran).toBe(false);
+		expect(run.error?.message).toBe('Installatron counts 500 installs (total_count) but answered an empty page after 12 of them');
 	});
 });
 

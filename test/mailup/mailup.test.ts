@@ -3,7 +3,7 @@
  * executions against the sandbox.
  */
 import { expectNoSecrets, expectSsoLink, openLink } from '../helpers/assertions';
-import { runNode, testCredential } from '../helpers/n8n';
+import { runNode, runNodeWithin, testCredential } from '../helpers/n8n';
 import type { NodeRun, RunNodeOptions } from '../helpers/n8n';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { Sandbox } from '../sandbox/server';
@@ -236,5 +236,36 @@ describe('list getMany', () => {
 		expect(run.items).toHaveLength(45);
 		const limited = await mailUp({ resource: 'list', operation: 'getMany', limit: 10 });
 		expect(limited.items).toHaveLength(10);
+	});
+
+	it('follows TotalElementsCount when MailUp serves smaller pages than asked for', async () => {
+		growLists(250);
+		sandbox.mailup.paging = { pageSizeCap: 30 };
+		const run = await runNodeWithin({ type: 'mailUp', parameters: { resource: 'list', operation: 'getMany', returnAll: true }, credentials: credentials() }, 5000);
+		expect(run.error).toBeUndefined();
+		// Every list once, in order: page numbers follow the page size MailUp really used.
+		expect(run.items.map((item) => item.json.id)).toEqual(Array.from({ length: 250 }, (_, index) => String(index + 1)));
+		const pages = sandbox.requestsTo('mailup').filter((entry) => entry.path.endsWith('/Lists'));
+		expect(pages.slice(0, 3).map((entry) => [entry.query.PageNumber, entry.query.PageSize])).toEqual([
+			['0', '100'],
+			['1', '30'],
+			['2', '30'],
+		]);
+	});
+
+	it('a limit is reached across capped pages', async () => {
+		growLists(250);
+		sandbox.mailup.paging = { pageSizeCap: 30 };
+		const run = await mailUp({ resource: 'list', operation: 'getMany', limit: 70 });
+		expect(run.items.map((item) => item.json.id)).toEqual(Array.from({ length: 70 }, (_, index) => String(index + 1)));
+	});
+
+	it('a server that ignores PageNumber is an error, not duplicated lists', async () => {
+		growLists(250);
+		sandbox.mailup.paging = { ignoreOffset: true };
+		const run = await runNodeWithin({ type: 'mailUp', parameters: { resource: 'list', operation: 'getMany', returnAll: true }, credentials: credentials() }, 5000);
+		expect(run.overran).toBe(false);
+		expect(run.items).toHaveLength(0);
+		expect(run.error?.message).toBe('MailUp answered the page at PageNumber 1 with lists it had already listed: it ignores PageNumber');
 	});
 });

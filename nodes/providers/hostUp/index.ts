@@ -5,6 +5,7 @@ import { getProviderErrorContext } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import { collectPages } from '../../shared/pagination';
+import type { Page } from '../../shared/pagination';
 import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { withoutSecretFields } from '../../shared/schemas';
@@ -52,7 +53,12 @@ export const siteIdProperty = resourceLocatorProperty({
 	listedBy: 'the HostUp node\'s WordPress Site › Get Many operation lists them for an account',
 });
 
-async function fetchAccountsPage(ctx: RequestContext, cursor: string | undefined, limit: number, itemIndex = 0) {
+async function fetchAccountsPage(
+	ctx: RequestContext,
+	cursor: string | undefined,
+	limit: number,
+	itemIndex = 0,
+): Promise<Page<HostUpAccount>> {
 	const page = await apiRequest(ctx, hostUpApi, {
 		method: 'GET',
 		path: paths.accounts,
@@ -60,9 +66,8 @@ async function fetchAccountsPage(ctx: RequestContext, cursor: string | undefined
 		schema: accountsPageSchema,
 		itemIndex,
 	});
-	// Some pages may omit hasMore; a cursor alone means there is more.
-	const more = page.hasMore ?? Boolean(page.nextCursor);
-	return { items: page.data, next: more && page.nextCursor ? page.nextCursor : undefined };
+	// A page without hasMore says more by its cursor alone (collectPages).
+	return { items: page.data, hasMore: page.hasMore, nextCursor: page.nextCursor ?? undefined };
 }
 
 export async function listAccounts(
@@ -70,10 +75,18 @@ export async function listAccounts(
 	itemIndex: number,
 	wanted: number | undefined,
 ): Promise<IDataObject[]> {
-	const accounts = await collectPages<HostUpAccount, string>(
-		(cursor, pageSize) => fetchAccountsPage(ctx, cursor, pageSize, itemIndex),
+	const accounts = await collectPages<HostUpAccount>(
+		ctx.getNode(),
+		{
+			provider: 'hostup',
+			noun: 'accounts',
+			startsAt: 'cursor',
+			maxPageSize: ACCOUNTS_MAX_PAGE_SIZE,
+			key: (entry) => entry.id,
+			fetchPage: ({ cursor, pageSize }) => fetchAccountsPage(ctx, cursor, pageSize, itemIndex),
+		},
 		wanted,
-		ACCOUNTS_MAX_PAGE_SIZE,
+		itemIndex,
 	);
 	return accounts.map((entry) => withoutSecretFields(entry) as IDataObject);
 }
@@ -220,13 +233,15 @@ export const hostUp: ProviderModule = {
 	listSearch: {
 		async searchHostUpAccounts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const page = await fetchAccountsPage(this, paginationToken, ACCOUNTS_MAX_PAGE_SIZE);
+			// The editor asks for the next page only when the user scrolls: no loop to guard.
+			const more = page.hasMore ?? Boolean(page.nextCursor);
 			return {
 				results: page.items
 					.filter((entry) =>
 						matches(filter, entry.id, entry.name, entry.customName, entry.primaryDomain),
 					)
 					.map((entry) => ({ name: accountLabel(entry), value: entry.id })),
-				paginationToken: page.next,
+				paginationToken: more && page.nextCursor !== paginationToken ? page.nextCursor : undefined,
 			};
 		},
 		async searchHostUpWordPressSites(this: ILoadOptionsFunctions, filter?: string) {

@@ -88,12 +88,7 @@ async function fetchInstallsPage(
 		schema: installsSchema,
 		itemIndex,
 	});
-	const seen = offset + page.data.length;
-	// A server that ignores offset/limit answers everything at once: stop then,
-	// rather than asking for the same installs again.
-	const more =
-		page.data.length === limit && (page.total_count === undefined || seen < page.total_count);
-	return { items: page.data, next: more ? seen : undefined };
+	return { items: page.data, total: page.total_count };
 }
 
 export async function listInstalls(
@@ -102,10 +97,20 @@ export async function listInstalls(
 	wanted: number | undefined,
 ): Promise<IDataObject[]> {
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as { search?: string; user?: string };
-	const installs = await collectPages<Install, number>(
-		(offset, pageSize) => fetchInstallsPage(ctx, offset ?? 0, pageSize, filters, itemIndex),
+	// A server may serve fewer installs a page than asked for: total_count says when all are in.
+	const installs = await collectPages<Install>(
+		ctx.getNode(),
+		{
+			provider: 'installatron',
+			noun: 'installs',
+			startsAt: 'offset',
+			totalName: 'total_count',
+			maxPageSize: INSTALLS_PAGE_SIZE,
+			key: (entry) => entry.id,
+			fetchPage: ({ offset, pageSize }) => fetchInstallsPage(ctx, offset, pageSize, filters, itemIndex),
+		},
 		wanted,
-		INSTALLS_PAGE_SIZE,
+		itemIndex,
 	);
 	return installs.map(safeInstall);
 }
@@ -219,9 +224,12 @@ export const installatron: ProviderModule = {
 		async searchInstallatronInstalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const offset = paginationToken ? Number(paginationToken) : 0;
 			const page = await fetchInstallsPage(this, offset, INSTALLS_PAGE_SIZE, { search: filter });
+			const next = offset + page.items.length;
+			// Without a total, a full page may have more after it.
+			const more = page.total === undefined ? page.items.length === INSTALLS_PAGE_SIZE : next < page.total;
 			return {
 				results: page.items.map((entry) => ({ name: installLabel(entry), value: entry.id, url: entry.url ?? undefined })),
-				paginationToken: page.next === undefined ? undefined : String(page.next),
+				paginationToken: more && page.items.length > 0 ? String(next) : undefined,
 			};
 		},
 	},

@@ -24,24 +24,30 @@ export async function listLists(
 	itemIndex: number,
 	wanted: number | undefined,
 ): Promise<IDataObject[]> {
-	const lists = await collectPages<MailUpList, number>(
-		async (pageNumber = 0, pageSize) => {
-			const page = await apiRequest(ctx, mailUpApi, {
-				method: 'GET',
-				path: paths.lists,
-				qs: { PageNumber: pageNumber, PageSize: pageSize },
-				schema: listsPageSchema,
-				itemIndex,
-			});
-			const seen = pageNumber * pageSize + page.Items.length;
-			const more =
-				page.Items.length === pageSize &&
-				(page.TotalElementsCount === undefined || seen < page.TotalElementsCount);
-			return { items: page.Items, next: more ? pageNumber + 1 : undefined };
+	// MailUp may serve fewer lists a page than asked for: TotalElementsCount says when all are in.
+	const lists = await collectPages<MailUpList>(
+		ctx.getNode(),
+		{
+			provider: 'mailup',
+			noun: 'lists',
+			startsAt: 'PageNumber',
+			totalName: 'TotalElementsCount',
+			maxPageSize: LISTS_MAX_PAGE_SIZE,
+			key: (entry) => String(entry.idList),
+			fetchPage: async ({ pageNumber, pageSize }) => {
+				const page = await apiRequest(ctx, mailUpApi, {
+					method: 'GET',
+					path: paths.lists,
+					qs: { PageNumber: pageNumber, PageSize: pageSize },
+					schema: listsPageSchema,
+					itemIndex,
+				});
+				return { items: page.Items, total: page.TotalElementsCount };
+			},
 		},
 		wanted,
-		LISTS_MAX_PAGE_SIZE,
-		{ constantPageSize: true },
+		itemIndex,
+		{ numberedPages: true },
 	);
 	return lists.map((entry) => ({ id: String(entry.idList), ...(withoutSecretFields(entry) as IDataObject) }));
 }
