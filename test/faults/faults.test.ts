@@ -121,7 +121,7 @@ function expectErrorItem(item: INodeExecutionData, outcome: Extract<Outcome, { o
 }
 
 function describeOutcome(outcome: Outcome): string {
-	return outcome.ok ? 'retried, then succeeded' : `error: ${outcome.message.source} (code ${outcome.code})`;
+	return outcome.ok ? (outcome.label ?? 'retried, then succeeded') : `error: ${outcome.message.source} (code ${outcome.code})`;
 }
 
 describe('fault matrix', () => {

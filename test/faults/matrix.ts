@@ -324,6 +324,15 @@ function notJson(c: ProviderCase, status: number, contentType: string): RegExp {
 
 const ECHO_TOKEN = 'ECHOloginTOKEN0123456789abcdef';
 
+/** Each provider's mint answer reduced to its link (and what tells success), plus fields nobody documents. */
+const LINK_ONLY_ANSWERS: Record<string, { omit: string[]; set: Record<string, unknown> }> = {
+	hostupLink: { omit: ['id', 'expiresAt', 'singleUse'], set: { tokenVersion: 2, meta: { region: 'se-sto-1' } } },
+	installatron: { omit: ['status', 'message'], set: { task: { id: 77, state: 'done' } } },
+	mailup: { omit: ['ExpiresIn', 'Link.rel'], set: { Session: { Id: 9 } } },
+	wisecp: { omit: ['status', 'data.token'], set: { request_id: 'r-1' } },
+	custom: { omit: ['access_token'], set: { meta: { node: 'whmcs-2' } } },
+};
+
 export const ROWS: Row[] = [
 	{
 		fault: '429, `Retry-After: 1` (seconds)',
@@ -486,6 +495,15 @@ export const ROWS: Row[] = [
 				label: 'error `' + (c.column === 'WISECP' || c.column === 'Custom' ? 'http_500' : 'internal_error') + '`, key and link redacted',
 			};
 		},
+	},
+	{
+		fault: 'Success answer with the link only: documented extras missing, unknown fields added (HTTP 200)',
+		only: ['hostupLink', 'installatron', 'mailup', 'wisecp', 'custom'],
+		arrange(sandbox, c) {
+			aim(sandbox, c, { kind: 'reshape', ...LINK_ONLY_ANSWERS[c.id] }, PERSISTENT);
+		},
+		// The provider has minted the link: the node hands it on (README, "The link output").
+		expect: () => ({ ok: true, statuses: [200], label: 'link returned, the missing extras `null`' }),
 	},
 	// ---- each provider's own error shapes ----
 	{
