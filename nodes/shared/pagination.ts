@@ -59,8 +59,9 @@ export interface Listing<T> {
 	/** What is listed, plural, for messages: "installs". */
 	noun: string;
 	/**
-	 * How a page says where it starts, as the provider's API names it, for
-	 * messages: `offset`, `PageNumber`, or `cursor` (then `nextCursor` leads on).
+	 * How a page says where it starts, as the provider's API names it (also for
+	 * messages): `offset`; `PageNumber` (pages of one size, page N starting at
+	 * N × size); or `cursor` (the previous page's `nextCursor`).
 	 */
 	startsAt: 'offset' | 'PageNumber' | 'cursor';
 	/** The provider's name for `total`, for messages: "total_count". */
@@ -93,19 +94,19 @@ export const MAX_PAGES = 1000;
  * the pages never reach, MAX_PAGES pages. Items listed twice on overlapping
  * pages (one added meanwhile) are kept once.
  *
- * `numberedPages`: the API takes a page number, so every page has one size;
- * when the server serves fewer than asked, that smaller size is used from then
- * on, so page numbers keep pointing where the items received end.
+ * Numbered pages (`PageNumber`) all have one size; when the server serves
+ * fewer than asked, that smaller size is used from then on, so page numbers
+ * keep pointing where the items received end.
  */
 export async function collectPages<T>(
 	node: INode,
 	listing: Listing<T>,
 	wanted: number | undefined,
 	itemIndex: number,
-	options: { numberedPages?: boolean } = {},
 ): Promise<T[]> {
 	const name = providerDisplayName(listing.provider);
 	const { noun } = listing;
+	const numbered = listing.startsAt === 'PageNumber';
 	const fail = (message: string, description: string) =>
 		toNodeApiError(
 			node,
@@ -128,10 +129,10 @@ export async function collectPages<T>(
 				`No listing of ${name} should be this long. Set a Limit to take the first ${noun} only.`,
 			);
 		}
-		const pageSize = options.numberedPages
+		const pageSize = numbered
 			? numberedSize
 			: Math.min(listing.maxPageSize, wanted === undefined ? listing.maxPageSize : wanted - collected.length);
-		const where = listing.startsAt === 'cursor' ? `after ${offset} ${noun}` : `at ${listing.startsAt} ${listing.startsAt === 'offset' ? offset : offset / pageSize}`;
+		const where = listing.startsAt === 'cursor' ? `after ${offset} ${noun}` : `at ${listing.startsAt} ${numbered ? offset / pageSize : offset}`;
 		const page = await listing.fetchPage({ offset, pageSize, pageNumber: offset / pageSize, cursor });
 
 		let fresh = 0;
@@ -176,7 +177,7 @@ export async function collectPages<T>(
 			cursorsGiven.add(next);
 			cursor = next;
 		}
-		if (options.numberedPages && page.items.length < pageSize) {
+		if (numbered && page.items.length < pageSize) {
 			// A server cap: ask for what it serves, so page numbers stay in step.
 			if (offset % page.items.length !== 0) {
 				throw fail(

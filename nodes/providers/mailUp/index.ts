@@ -47,7 +47,6 @@ export async function listLists(
 		},
 		wanted,
 		itemIndex,
-		{ numberedPages: true },
 	);
 	return lists.map((entry) => ({ id: String(entry.idList), ...(withoutSecretFields(entry) as IDataObject) }));
 }
