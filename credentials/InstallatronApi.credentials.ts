@@ -9,7 +9,7 @@ import type {
 import { withHeaders } from './authentication';
 
 /**
- * CONTRACT.md fixes this field's name. n8n's credential lint reads any name
+ * Saved credentials hold this field's name, so it never changes. n8n's credential lint reads any name
  * containing "auth" as a secret that needs `password: true`, but this is a
  * boolean (a password-typed field is blanked when n8n sends credentials to the
  * editor, which would break the toggle), so the name is given here.

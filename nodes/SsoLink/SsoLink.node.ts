@@ -13,7 +13,7 @@ import { runForEachItem } from '../shared/runner';
 import { providerProperty, targetCredentials, targetProperties } from './description';
 
 /**
- * One node for every provider, one output (CONTRACT.md). Everything
+ * One node for every provider, one output (README, "The link output"). Everything
  * provider-specific comes from the registry, so a provider added there
  * appears here with no edit to this file.
  */

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { TRANSPORT_CODES, providerDisplayName, toNodeApiError } from './errors';
 import type { ProviderId } from './schemas';
 
-/** The `returnAll` and `limit` parameters of every getMany (CONTRACT.md). */
+/** The `returnAll` and `limit` parameters of every getMany (README, "Return All"). */
 export function returnAllProperties(): INodeProperties[] {
 	return [
 		{

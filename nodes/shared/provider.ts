@@ -72,7 +72,7 @@ export interface ProviderApi {
  * provider's own node and by the SSO Link node, under the same names.
  */
 export interface SsoTarget {
-	/** The SSO Link node's `provider` option value (CONTRACT.md), e.g. `hostUpWordPress`. */
+	/** The SSO Link node's `provider` option value (README, "SSO Link"; saved workflows hold it), e.g. `hostUpWordPress`. */
 	value: string;
 	displayName: string;
 	description: string;

@@ -1,5 +1,5 @@
 /**
- * Retry timing (CONTRACT.md "Retries"), pure so it can be tested with a fixed
+ * Retry timing (README, "Errors, retries and Continue On Fail"), pure so it can be tested with a fixed
  * clock: how long to wait before the next attempt and whether waiting is
  * allowed at all.
  */

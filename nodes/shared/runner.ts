@@ -47,7 +47,7 @@ export async function runForEachItem(
 					// error output by its `error`, and then reduce its JSON to { error:
 					// message } (n8n-core WorkflowExecute normalizeNodeErrors); the code,
 					// HTTP status and provider stay on that error. On the regular output
-					// `error` is left unset, or n8n would reduce the CONTRACT.md item too.
+					// `error` is left unset, or n8n would reduce the item README describes too.
 					results[itemIndex] = [
 						{
 							json: failedItemJson(error),
@@ -95,7 +95,7 @@ export async function routeToOperation(
 	return await runForEachItem(ctx, execute);
 }
 
-/** The continueOnFail item of CONTRACT.md. */
+/** The Continue On Fail item (README, "Errors, retries and Continue On Fail"). */
 export function failedItemJson(error: unknown): IDataObject {
 	const context = getProviderErrorContext(error);
 	const httpCode =

@@ -24,7 +24,7 @@ const isoUtc = z.string().datetime({ offset: true });
 export const httpUrlSchema = z.string().refine(isHttpUrl, 'not an http(s) URL');
 
 /**
- * The normalized output of every createSsoLink operation (CONTRACT.md). Saved
+ * The normalized output of every createSsoLink operation (README, "The link output"). Saved
  * workflows read these fields by name: add fields, never rename them.
  */
 export const ssoLinkSchema = z

@@ -50,7 +50,7 @@ type Attempt =
  * `httpRequestWithAuthentication`, so the credential adds auth and n8n's proxy
  * settings and execution cancellation apply. Every request first takes its
  * turn from the provider endpoint's traffic controller (traffic.ts), shared by
- * the whole process. Retries as CONTRACT.md says: a 429 until the item's Max
+ * the whole process. Retries as README ("Errors, retries and Continue On Fail") says: a 429 until the item's Max
  * Retry Wait is spent (the provider did nothing); a GET also on 502/503/504
  * and network errors, Max Retries times; a request that mints is never
  * repeated after any other failure, because each one mints a new link.

@@ -196,7 +196,7 @@ describe('cancelling during a long Retry-After wait', () => {
 	}
 });
 
-/** Faults outside the table, each once a break of CONTRACT.md that this suite found. */
+/** Faults outside the table, each once a break of a promise README makes that this suite found. */
 describe('beyond the matrix', () => {
 	const hostUpLink = CASES.find((entry) => entry.id === 'hostupLink') as ProviderCase;
 
@@ -241,7 +241,7 @@ describe('beyond the matrix', () => {
 		expect(run.error?.message).toBe('Conflict: A preexisting SSO session blocks this login.');
 	});
 
-	// The output's `url` is "https://…" (CONTRACT.md); zod's .url() lets any scheme through.
+	// The output's `url` is "https://…" (README, "The link output"); zod's .url() lets any scheme through.
 	it('a login "URL" that is not http(s) is not handed on as a link', async () => {
 		sandbox.fault({
 			provider: 'hostup',

@@ -36,7 +36,7 @@ export function expectNoSecrets(run: NodeRun, secrets: string[]): void {
 	for (const secret of secrets) expect(text).not.toContain(secret);
 }
 
-/** Checks an item is exactly the CONTRACT.md link output. */
+/** Checks an item is exactly the link output README describes. */
 export function expectSsoLink(item: INodeExecutionData) {
 	const parsed = ssoLinkSchema.parse(item.json);
 	expect(Object.keys(item.json).sort()).toEqual(

@@ -55,7 +55,7 @@ const nonWebUrlArb = fc.oneof(
 );
 
 describe('normalizeSsoLink', () => {
-	it('returns the CONTRACT.md output or throws only the documented zod error on the URL', () => {
+	it('returns the link output README describes or throws only the documented zod error on the URL', () => {
 		fc.assert(
 			fc.property(providerArb, targetArb, mintedArb(saneLifetime), nowArb, (provider, target, minted, now) => {
 				let link;
@@ -94,7 +94,7 @@ describe('normalizeSsoLink', () => {
 		);
 	});
 
-	// CONTRACT.md shows `"url": "https://…"`; zod's `.url()` accepts any scheme, so a provider (or
+	// README shows `"url": "https://…"`; zod's `.url()` accepts any scheme, so a provider (or
 	// anything between it and n8n) answering `javascript:…` gets that "login link" sent on.
 	it('outputs only http(s) links', () => {
 		fc.assert(
@@ -303,7 +303,7 @@ describe('redact', () => {
 
 describe('toNodeApiError', () => {
 	const node: INode = NODE;
-	// CONTRACT.md: the message says what failed in the provider's words. n8n's NodeApiError
+	// README: the message says what failed in the provider's words. n8n's NodeApiError
 	// replaces any message containing a Node error code (EEXIST, EPERM, ENOENT, … in any case)
 	// with its own sentence: "A preexisting SSO session …" becomes "The file or directory
 	// already exists".

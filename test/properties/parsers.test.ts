@@ -127,7 +127,7 @@ describe.each(PARSERS)('$name', ({ provider, parse, failsWith2xx, codeBody, know
 		);
 	});
 
-	// CONTRACT.md: no error … or output item ever contains an API key. toNodeApiError
+	// README: no error … or output item ever contains an API key. toNodeApiError
 	// redacts message and description but puts `failure.code` into the description
 	// ("… error code: <code>"), the error's context and the Continue On Fail item as
 	// it came from the body.

@@ -1,6 +1,6 @@
 /**
  * rateLimitWait and backoffMs on arbitrary headers, attempts, clocks and
- * jitter: a wait is never negative or NaN, and follows CONTRACT.md's order
+ * jitter: a wait is never negative or NaN, and follows README's order
  * (Retry-After, else X-RateLimit-Reset, else backoff).
  */
 import fc from 'fast-check';

@@ -1,7 +1,7 @@
 import type { PagingQuirks, ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
- * HostUp API v2 as PROVIDERS.md and provider-docs/hostup-* describe it:
+ * HostUp API v2 as its SSO documentation describes it (README, "HostUp"):
  * Bearer keys with scopes, RFC 7807 errors, cursor pages, 429 with
  * Retry-After and X-RateLimit-* headers.
  */

@@ -1,8 +1,8 @@
 import type { PagingQuirks, ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
- * Installatron Server API as PROVIDERS.md and
- * provider-docs/installatron-install-login.txt describe it: an `X-API-KEY`
+ * Installatron Server API as its documentation describes it
+ * (README, "Installatron"): an `X-API-KEY`
  * server key, `{ status, result, message, data }` answers, `{ status, result:
  * false, errcode, errfield, message }` errors, and `POST /installs/{id}/login`
  * for the apps that support SSO. Paths hang off the prefix exactly as they
@@ -58,7 +58,7 @@ export const INSTALLATRON_LOGIN_FAILURES = {
 
 export type InstallatronLoginFailure = keyof typeof INSTALLATRON_LOGIN_FAILURES;
 
-/** provider-docs: "only available for installs of WordPress, Joomla!, ClassicPress, and Modx". */
+/** Installatron's documentation: "only available for installs of WordPress, Joomla!, ClassicPress, and Modx". */
 const SSO_INSTALLERS = new Set(['wordpress', 'joomla', 'classicpress', 'modx']);
 
 /** Other Installatron list endpoints page with offset 0 / limit 50 by default. */

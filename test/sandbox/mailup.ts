@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { PagingQuirks, ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
- * MailUp as PROVIDERS.md and provider-docs/mailup-console-sso.txt describe it:
+ * MailUp as its console SSO documentation describes it (README, "MailUp"):
  * OAuth2 password grant with rotating refresh tokens, the ConsoleService REST
  * API behind Bearer tokens, `{ ErrorCode, ErrorDescription, ErrorName,
  * ErrorStack }` errors, a restricted SSO endpoint, and 429s without any
@@ -23,7 +23,7 @@ export const MAILUP_ACCOUNT = {
 const ACCOUNT_INFO = {
 	AccountName: 'Acme Newsletters',
 	Company: 'Acme Srl',
-	// provider-docs do not show the date format; an ISO string is the sandbox's choice.
+	// MailUp's documentation does not show the date format; an ISO string is the sandbox's choice.
 	ExpiryDate: '2027-12-31T00:00:00Z',
 	IsTrial: false,
 	UID: '8f0d6c1e-4b2a-4e7f-a3c5-91d2e6b7f048',
@@ -32,10 +32,10 @@ const ACCOUNT_INFO = {
 	Version: '9.4',
 } as const;
 
-/** PROVIDERS.md: `expires_in: 3600`. */
+/** MailUp's token answer: `expires_in: 3600`. */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
-/** provider-docs: the SSO link is valid for 600 seconds. */
+/** MailUp's documentation: the SSO link is valid for 600 seconds. */
 const SSO_LINK_LIFETIME_SECONDS = 600;
 
 /**
@@ -112,7 +112,7 @@ export class MailUpSandbox implements ProviderSandbox {
 	/** Console/Sso fails with a message that quotes the caller's access token (a careless server). */
 	echoTokenOnSso = false;
 
-	/** API calls allowed per rolling second; 0 is no limit. PROVIDERS.md says MailUp's default is 5. */
+	/** API calls allowed per rolling second; 0 is no limit. MailUp documents a default of 5. */
 	rateLimitPerSecond = 0;
 
 	/** Every token request with a known grant, successful or not, in order. */
@@ -264,7 +264,7 @@ export class MailUpSandbox implements ProviderSandbox {
 				return mailUpError(500, 'InternalServerError', `No console session could be opened for access token ${token}.`);
 			}
 			if (!this.ssoEnabled) {
-				// Verbatim from provider-docs/mailup-console-sso.txt.
+				// Verbatim from MailUp's console SSO documentation.
 				return mailUpError(
 					403,
 					'Forbidden',

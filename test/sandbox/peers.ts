@@ -1,7 +1,7 @@
 import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
- * Two SSO APIs this package has no node for, shaped as PROVIDERS.md's "peers"
+ * Two SSO APIs this package has no node for, shaped as their public documentation describes them (README, "Custom provider")
  * describe them, to test the SSO Link node's Custom provider:
  *
  * - WHMCS `CreateSsoToken` (`POST /includes/api.php`, form fields, answers

@@ -1,7 +1,7 @@
 import type { ProviderSandbox, SandboxContext, SandboxRequest, SandboxResponse } from './types';
 
 /**
- * WISECP as PROVIDERS.md and provider-docs/wisecp-create-client-sso-token.txt
+ * WISECP as its CreateClientSsoToken documentation
  * describe it. The site root is `<origin>/wisecp`; the legacy API URL is
  * `<origin>/wisecp/api/` or `<origin>/wisecp/index.php/api/` (both forms exist
  * in the wild, depending on URL rewriting). The legacy API has one action here,

@@ -381,7 +381,7 @@ describe('pickers and continue on fail', () => {
 });
 
 describe('generated from the registry', () => {
-	it('offers every provider CONTRACT.md names, and Custom', async () => {
+	it('offers every provider README names, and Custom', async () => {
 		const { nodeTypes } = await loadPackage();
 		const description = (nodeTypes.ssoLink as { description: { properties: INodeProperties[]; credentials: Array<{ name: string }> } }).description;
 		const provider = description.properties.find((property) => property.name === 'provider');

@@ -8,7 +8,7 @@ import type { ProviderApi, RawResponse } from '../../shared/provider';
 import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
 
-/** HostUp API v2 (PROVIDERS.md, provider-docs/hostup-*). */
+/** HostUp API v2 (README, "HostUp"; DEVELOPERS.md for unconfirmed facts). */
 export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
 
 export const ACCOUNT_ID: IdFormat = {
@@ -48,7 +48,7 @@ export type HostUpAccount = z.infer<typeof account>;
 
 /**
  * The envelope keys `data`, `hasMore`, `nextCursor` are inferred from HostUp's
- * docs, not confirmed (PROVIDERS.md): this schema is the one place to change.
+ * docs, not confirmed (DEVELOPERS.md, "Facts that are not confirmed"): this schema is the one place to change.
  */
 export const accountsPageSchema = z.object({
 	data: z.array(account),

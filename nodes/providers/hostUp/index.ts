@@ -180,7 +180,7 @@ async function explainSiteNotFound(
 			provider: 'hostup',
 			code: context.providerCode,
 			httpCode: 404,
-			// HostUp's words first (CONTRACT.md), then what was asked for.
+			// HostUp's words first (README, "Errors, retries and Continue On Fail"), then what was asked for.
 			message: `${(error as Error).message.replace(/[.\s]+$/, '')} (WordPress site ${siteId} in account ${accountId})`,
 			description:
 				'The site must belong to the account: check both IDs (WordPress Site › Get Many lists the sites of an account). In the editor, changing Account keeps the site picked for the previous one.',

@@ -9,7 +9,7 @@ import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 
-/** Installatron Server API (PROVIDERS.md, provider-docs/installatron-install-login.txt). */
+/** Installatron Server API (README, "Installatron"; DEVELOPERS.md for unconfirmed facts). */
 
 /**
  * Install ids are 25 letters and digits in Installatron's examples; the exact

@@ -8,7 +8,7 @@ import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
 import { SAAS_API } from '../../shared/traffic';
 
-/** MailUp REST API v1.1 (PROVIDERS.md, provider-docs/mailup-console-sso.txt). */
+/** MailUp REST API v1.1 (README, "MailUp"). */
 export const MAILUP_DEFAULT_BASE_URL = 'https://services.mailup.com';
 
 const CONSOLE_SERVICE = '/API/v1.1/Rest/ConsoleService.svc';

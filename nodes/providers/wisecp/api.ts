@@ -9,7 +9,7 @@ import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 
-/** WISECP (PROVIDERS.md, provider-docs/wisecp-create-client-sso-token.txt). */
+/** WISECP's legacy API and its REST API (README, "WISECP"; DEVELOPERS.md for unconfirmed facts). */
 
 /** Up to 15 digits: sent as a JSON number, and larger ones would not arrive exactly. */
 export const USER_ID: IdFormat = { pattern: '^[1-9][0-9]{0,14}$', example: '18', inWords: 'a positive whole number' };

@@ -1,6 +1,6 @@
 /**
  * Where a WISECP login link lands: every `destination` of
- * provider-docs/wisecp-create-client-sso-token.txt, grouped and named for
+ * WISECP's CreateClientSsoToken documentation, grouped and named for
  * people, with the raw value shown as the description. `values` says what
  * `destination_values` the destination takes.
  */
