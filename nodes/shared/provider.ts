@@ -47,9 +47,9 @@ export interface ProviderApi {
 	/** Headers every request carries (besides auth, which the credential adds). */
 	headers?: Record<string, string>;
 	/**
-	 * The credential fetches an expirable token (`preAuthentication`): n8n throws
-	 * on every error status of this provider, so that on a 401 it fetches a new
-	 * token once and repeats the call (transport.ts).
+	 * The credential fetches an expirable token (`preAuthentication`): n8n must
+	 * throw on a 401, so that it fetches a new token once and repeats the call
+	 * (transport.ts).
 	 */
 	renewsTokenOn401?: boolean;
 	/**

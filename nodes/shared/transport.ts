@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, NodeApiError } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { TRANSPORT_CODES, asNodeError, findInCauses, providerDisplayName, toNodeApiError } from './errors';
@@ -89,13 +89,11 @@ export async function apiRequest<T>(
 		json: request.body !== undefined && !form,
 		encoding: 'text',
 		returnFullResponse: true,
-		// A credential that renews its token must see n8n throw on a 401: that
-		// throw is what makes n8n run `preAuthentication` again and repeat the call.
-		// So every error status is thrown for it (the catch below reads the
-		// response from the error), not `{ ignore: true, except: [401] }`: n8n
-		// 1.x's httpRequest takes any truthy value as "ignore all", so the 401
-		// came back as a response and the token was never renewed.
-		ignoreHttpStatusErrors: !api.renewsTokenOn401,
+		// A credential that renews its token must see n8n throw on a 401: the
+		// throw makes n8n run `preAuthentication` again and repeat the call once.
+		// n8n 2.x throws only the 401 with this; n8n 1.x takes any truthy value
+		// as "ignore all" and hands the 401 back (see renewToken below).
+		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
 		abortSignal: signal,
@@ -126,22 +124,30 @@ export async function apiRequest<T>(
 			? { limit: hint.limit }
 			: hint;
 
+	const send = async (sendOptions: IHttpRequestOptions) =>
+		toRawResponse(
+			await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, sendOptions, {
+				credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
+			}),
+		);
+
 	/** One request under one permit; the permit is released whatever happens. */
 	const attempt = async (permit: Permit, refusals: number): Promise<Attempt> => {
 		let report: Report = { outcome: 'failure' };
 		try {
 			let response: RawResponse;
 			try {
-				response = toRawResponse(
-					await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options, {
-						credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
-					}),
-				);
+				response = await send(options);
+				if (response.status === 401 && api.renewsTokenOn401) {
+					// n8n 1.x handed the 401 back: ask again with every status thrown, so
+					// that n8n renews the token and repeats the call once (as 2.x did
+					// already). The provider did nothing on a 401.
+					response = await send({ ...options, ignoreHttpStatusErrors: false });
+				}
 			} catch (error) {
 				const thrownResponse = signal?.aborted ? undefined : responseInError(error);
 				if (!thrownResponse) return { kind: 'failed', error, networkCode: networkErrorCode(error) };
-				// A status n8n threw: any error status of a credential that renews its
-				// token (a 401 only after n8n's one renewal), none otherwise.
+				// A status n8n threw: a 401 after its one token renewal.
 				response = thrownResponse;
 			}
 			const now = clock.now();
@@ -300,11 +306,17 @@ export function toRawResponse(response: unknown): RawResponse {
 
 /** The HTTP response carried by an error (its `response`, or one of its causes'), if any. */
 function responseInError(error: unknown): RawResponse | undefined {
-	return findInCauses(error, ({ response }) => {
-		if (!response || typeof response !== 'object') return undefined;
-		const { status, headers, data, body } = response as { status?: unknown; headers?: HeaderBag; data?: unknown; body?: unknown };
-		return typeof status === 'number' ? toRawResponse({ statusCode: status, headers: headers ?? {}, body: data ?? body }) : undefined;
-	});
+	return (
+		findInCauses(error, ({ response }) => {
+			if (!response || typeof response !== 'object') return undefined;
+			const { status, headers, data, body } = response as { status?: unknown; headers?: HeaderBag; data?: unknown; body?: unknown };
+			return typeof status === 'number' ? toRawResponse({ statusCode: status, headers: headers ?? {}, body: data ?? body }) : undefined;
+		}) ??
+		// n8n 1.x keeps only the status of what it threw (NodeApiError.httpCode), not the response.
+		(error instanceof NodeApiError && /^[1-5]\d\d$/.test(String(error.httpCode))
+			? { status: Number(error.httpCode), headers: {}, json: undefined }
+			: undefined)
+	);
 }
 
 function normalizeHeaders(headers: HeaderBag): HeaderBag {

@@ -249,7 +249,8 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		const [mcpPath] = mcpPaths(examples.find(({ file }) => file === 'ai-agent-mcp.json')!.workflow);
 		const client = await connectMcp(`${server.url}/mcp/${mcpPath}`);
 		try {
-			expect(client.getInstructions()).toContain('A login link logs in whoever opens it');
+			// The trigger's instructions reach the client on n8n 2.x; 1.x's trigger has none.
+			if (!n8n.v1) expect(client.getInstructions()).toContain('A login link logs in whoever opens it');
 			const { tools } = await client.listTools();
 			expect(tools.map((tool) => tool.name).sort()).toEqual(['create_client_area_link', 'create_wp_admin_link']);
 			for (const tool of tools) expect(tool.description).toContain('it is now in your context');
@@ -273,7 +274,7 @@ describe('n8n start with the webhook and MCP examples published', () => {
 
 			const unknown = await callMcpTool(client, 'create_wp_admin_link', { accountId: hostUpAccountId(0), siteId: 'wp_sandbox0001s9' });
 			expect(unknown.isError).toBe(true);
-			expect(unknown.text).toMatch(/^NodeOperationError: Not found: The requested resource could not be found \(WordPress site wp_sandbox0001s9 in account acct_sandbox0001\)/);
+			expect(unknown.text).toMatch(/^(NodeOperationError|Error): Not found: The requested resource could not be found \(WordPress site wp_sandbox0001s9 in account acct_sandbox0001\)/);
 			expect(sandbox.hostup.minted).toEqual([{ accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 0) }]);
 		} finally {
 			await client.close();

@@ -257,8 +257,9 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		const result = await callTool(tool, args);
 		expect(result.isError).toBe(true);
 		// n8n hands the model the node's error: its name, message and description.
-		expect(result.text).toMatch(/^NodeOperationError: /);
-		const message = result.text.replace(/^NodeOperationError: /, '');
+		// n8n 2.x names the error's class, 1.x says "Error".
+		expect(result.text).toMatch(/^(NodeOperationError|Error): /);
+		const message = result.text.replace(/^(NodeOperationError|Error): /, '');
 		if (typeof error === 'string') expect(message.split('\n')[0]).toBe(error);
 		else expect(message).toMatch(error);
 		if (details) expect(result.text).toContain(details);

@@ -238,7 +238,9 @@ describe('MailUp', () => {
 		const result = await n8n.execute('e2eMailUpConsole');
 		expect(result.status).toBe('success');
 		expect(sandbox.mailup.tokenRequests).toEqual([{ grant: 'password' }]);
-		expect(sandbox.requestsTo('mailup').map((entry) => entry.status)).toEqual([401, 200, 200]);
+		// n8n 1.x hands the first 401 back instead of renewing; the node asks again
+		// with statuses thrown, and n8n renews: one more 401 on 1.x (transport.ts).
+		expect(sandbox.requestsTo('mailup').map((entry) => entry.status)).toEqual(n8n.v1 ? [401, 401, 200, 200] : [401, 200, 200]);
 	});
 });
 
