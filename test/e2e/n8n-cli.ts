@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,6 +88,15 @@ export async function packPackage(destination: string): Promise<string> {
 	return path.join(destination, file);
 }
 
+export interface CreateOptions {
+	/**
+	 * Environment for every n8n process of this instance (CLI commands, `start()`,
+	 * workers), e.g. queue mode's database and Redis settings, without touching
+	 * `process.env`.
+	 */
+	env?: Record<string, string>;
+}
+
 export class N8nInstance {
 	private constructor(
 		readonly userFolder: string,
@@ -95,6 +104,7 @@ export class N8nInstance {
 		private readonly nodeBinDir: string,
 		/** The n8n version, e.g. `2.40.7`: the CLI differs between 1.x and 2.x. */
 		readonly version: string,
+		private readonly instanceEnv: Record<string, string> = {},
 	) {}
 
 	/** n8n 1.x rather than 2.x. */
@@ -102,11 +112,11 @@ export class N8nInstance {
 		return Number(this.version.split('.')[0]) < 2;
 	}
 
-	static async create(): Promise<N8nInstance> {
+	static async create(options: CreateOptions = {}): Promise<N8nInstance> {
 		const { n8n, nodeBinDir, version } = await ensureN8n();
 		const userFolder = await mkdtemp(path.join(tmpdir(), 'sso-link-n8n-'));
 		await mkdir(path.join(userFolder, '.n8n/nodes/node_modules'), { recursive: true });
-		return new N8nInstance(userFolder, n8n, nodeBinDir, version);
+		return new N8nInstance(userFolder, n8n, nodeBinDir, version, options.env);
 	}
 
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -127,6 +137,7 @@ export class N8nInstance {
 			// n8n 1.x has no such module and refuses to start on an unknown name.
 			...(this.v1 ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 			NO_COLOR: '1',
+			...this.instanceEnv,
 			...extra,
 		};
 	}
@@ -146,20 +157,35 @@ export class N8nInstance {
 		);
 	}
 
-	async cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+	/**
+	 * Runs an n8n CLI command. `stdoutToFile`: n8n's stdout goes to a file, read
+	 * once it exited, instead of a pipe: n8n calls process.exit() right after
+	 * printing, and a pipe loses what was not flushed by then (a megabyte-sized
+	 * run, e.g. 2,000 items, comes out cut short); writes to a file are synchronous.
+	 */
+	async cli(args: string[], options: { stdoutToFile?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
 		const brokerPort = await freePort();
-		return await new Promise((resolve) => {
-			const child = spawn(this.n8n, args, {
-				cwd: this.userFolder,
-				env: this.env({ N8N_RUNNERS_BROKER_PORT: String(brokerPort) }),
-				stdio: ['ignore', 'pipe', 'pipe'],
+		const stdoutFile = options.stdoutToFile ? path.join(this.userFolder, `stdout-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`) : undefined;
+		const handle = stdoutFile ? await open(stdoutFile, 'w') : undefined;
+		try {
+			const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+				const child = spawn(this.n8n, args, {
+					cwd: this.userFolder,
+					env: this.env({ N8N_RUNNERS_BROKER_PORT: String(brokerPort) }),
+					stdio: ['ignore', handle ? handle.fd : 'pipe', 'pipe'],
+				});
+				let stdout = '';
+				let stderr = '';
+				child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+				child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+				child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
 			});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-			child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-		});
+			if (stdoutFile) result.stdout = await readFile(stdoutFile, 'utf8');
+			return result;
+		} finally {
+			await handle?.close();
+			if (stdoutFile) await rm(stdoutFile, { force: true });
+		}
 	}
 
 	private async importJson(kind: 'credentials' | 'workflow', data: unknown): Promise<void> {
@@ -178,9 +204,12 @@ export class N8nInstance {
 		await this.importJson('workflow', workflows);
 	}
 
-	/** `n8n execute --rawOutput`; n8n prints log lines before the JSON, which is the block from `{` to `}`. */
-	async execute(workflowId: string): Promise<ExecutionResult> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+	/**
+	 * `n8n execute --rawOutput`; n8n prints log lines before the JSON, which is
+	 * the block from `{` to `}`. `stdoutToFile` (see `cli`) for large runs.
+	 */
+	async execute(workflowId: string, options: { stdoutToFile?: boolean } = {}): Promise<ExecutionResult> {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], options);
 		const lines = result.stdout.split('\n');
 		const start = lines.indexOf('{');
 		const end = lines.lastIndexOf('}');
@@ -257,6 +286,30 @@ export class N8nInstance {
 		return server;
 	}
 
+	/**
+	 * `n8n worker` (queue mode: the instance's env must name the database and
+	 * Redis), in its own process group like `start()`. Resolves once it is ready
+	 * to take jobs.
+	 */
+	async startWorker(options: WorkerOptions = {}): Promise<N8nWorker> {
+		const healthPort = await freePort();
+		const child = spawn(this.n8n, ['worker', `--concurrency=${options.concurrency ?? 10}`], {
+			cwd: this.userFolder,
+			env: this.env({
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_PORT: String(await freePort()),
+				...options.env,
+			}),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		const worker = new N8nWorker(child, `http://127.0.0.1:${healthPort}`, options.logFile);
+		options.onSpawn?.(worker);
+		await worker.ready(options.timeoutMs ?? 120_000);
+		return worker;
+	}
+
 	async dispose(): Promise<void> {
 		await rm(this.userFolder, { recursive: true, force: true });
 	}
@@ -290,6 +343,19 @@ export interface StartOptions {
 	timeoutMs?: number;
 	/** Called as soon as the process exists, before it is ready (e.g. to stop it on Ctrl-C meanwhile). */
 	onSpawn?: (server: N8nServer) => void;
+}
+
+export interface WorkerOptions {
+	/** Executions one worker runs at once (`--concurrency`); 10 when absent, as in n8n. */
+	concurrency?: number;
+	/** Extra environment for this worker (wins over the instance's). */
+	env?: Record<string, string>;
+	/** Where the worker's output goes; it is also kept in memory (`log`). */
+	logFile?: string;
+	/** How long the worker may take to come up; default 2 minutes. */
+	timeoutMs?: number;
+	/** Called as soon as the process exists, before it is ready. */
+	onSpawn?: (worker: N8nWorker) => void;
 }
 
 /** A running `n8n start`. */
@@ -345,6 +411,28 @@ export class N8nServer {
 		}
 		await this.stop();
 		throw new Error(`n8n was not ready after ${Math.round(timeoutMs / 1000)} s:\n${this.log.slice(-4000)}`);
+	}
+
+	/**
+	 * Polls a production webhook (`/webhook/<path>`) until n8n answers it with
+	 * anything but 404: `/healthz/readiness` is up before the published
+	 * workflows' webhooks are registered. Every poll that reaches a registered
+	 * webhook runs its workflow once. Returns that first answer.
+	 */
+	async waitForWebhook(
+		pathName: string,
+		init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+		timeoutMs = 60_000,
+	): Promise<{ status: number; text: string }> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			if (!this.running) throw new Error(`n8n exited (${this.exitCode}) while waiting for webhook ${pathName}`);
+			const response = await fetch(`${this.url}/webhook/${pathName}`, { method: init.method ?? 'POST', headers: init.headers, body: init.body });
+			const text = await response.text();
+			if (response.status !== 404) return { status: response.status, text };
+			if (Date.now() > deadline) throw new Error(`webhook ${pathName} still answers 404 after ${Math.round(timeoutMs / 1000)} s: ${text}`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
 	}
 
 	/**
@@ -415,6 +503,26 @@ export class N8nServer {
 				// already gone
 			}
 		}
+	}
+}
+
+/** A running `n8n worker` (queue mode); `url` is its health-check port's origin. */
+export class N8nWorker extends N8nServer {
+	/** Waits for "n8n worker is now ready" (it has subscribed to the job queue). */
+	override async ready(timeoutMs: number): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (!this.running) throw new Error(`n8n worker exited before it was ready:\n${this.log.slice(-4000)}`);
+			if (this.log.includes('n8n worker is now ready')) return;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		await this.stop();
+		throw new Error(`n8n worker was not ready after ${Math.round(timeoutMs / 1000)} s:\n${this.log.slice(-4000)}`);
+	}
+
+	/** Executions this worker has started so far ("Worker started execution …" in its log, last 2 MB). */
+	startedExecutions(): number {
+		return (this.log.match(/Worker started execution/g) ?? []).length;
 	}
 }
 

@@ -92,3 +92,21 @@ export async function startPostgres(): Promise<PostgresServer> {
 		},
 	};
 }
+
+/**
+ * The environment every n8n process of a queue-mode instance needs (main, CLI,
+ * workers): PostgreSQL as the database, Bull's queue in Redis.
+ */
+export function queueModeEnv(redis: RedisServer, postgres: PostgresServer): Record<string, string> {
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: String(postgres.port),
+		DB_POSTGRESDB_DATABASE: postgres.database,
+		DB_POSTGRESDB_USER: postgres.user,
+		DB_POSTGRESDB_PASSWORD: postgres.password,
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+	};
+}

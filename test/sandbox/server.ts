@@ -34,6 +34,22 @@ interface ActiveFault extends FaultSpec {
 	remaining: number;
 }
 
+export interface RateLimitOptions {
+	/**
+	 * Send `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`
+	 * on every answer, accepted ones too, as many APIs do. Default: only on
+	 * 429s, as HostUp documents.
+	 */
+	headersOnEveryAnswer?: boolean;
+}
+
+/** Requests to one provider that have arrived and whose answer is not finished yet. */
+export interface InFlightCount {
+	current: number;
+	/** The most there were at once since the sandbox started or was last reset. */
+	max: number;
+}
+
 /**
  * The provider sandbox: one HTTP server on loopback that behaves like every
  * provider this package knows, each under its own prefix (`/hostup/…`), with
@@ -62,9 +78,20 @@ export class Sandbox {
 
 	/**
 	 * Rate limits by provider prefix: at most `perSecond` accepted requests in
-	 * any second; beyond it 429 with `Retry-After: 1` and X-RateLimit-* headers.
+	 * any second; beyond it 429 with `Retry-After: 1` and X-RateLimit-* headers
+	 * (on accepted answers too with `headersOnEveryAnswer`).
 	 */
-	readonly rateLimits = new Map<string, { perSecond: number; accepted: number[]; refused: number }>();
+	readonly rateLimits = new Map<
+		string,
+		{ perSecond: number; accepted: number[]; refused: number; headersOnEveryAnswer?: boolean }
+	>();
+
+	/**
+	 * In-flight requests by provider prefix: counted from the moment a request
+	 * arrives until its answer is finished (or its connection closed), whatever
+	 * answered it (provider, fault, 429, login redemption).
+	 */
+	private readonly inFlightByPrefix = new Map<string, InFlightCount>();
 
 	private faults: ActiveFault[] = [];
 
@@ -128,14 +155,34 @@ export class Sandbox {
 		this.faults.push({ ...spec, remaining: spec.times ?? 1 });
 	}
 
-	limitRate(prefix: string, perSecond: number): void {
-		this.rateLimits.set(prefix, { perSecond, accepted: [], refused: 0 });
+	limitRate(prefix: string, perSecond: number, options: RateLimitOptions = {}): void {
+		this.rateLimits.set(prefix, {
+			perSecond,
+			accepted: [],
+			refused: 0,
+			...(options.headersOnEveryAnswer && { headersOnEveryAnswer: true }),
+		});
 	}
 
-	/** Forgets faults, rate limits, logged requests and login tokens, and reseeds every provider. */
+	/** The most requests to a provider that were in flight at once since the start or the last `reset()`. */
+	maxInFlight(prefix: string): number {
+		return this.inFlightByPrefix.get(prefix)?.max ?? 0;
+	}
+
+	/** Requests to a provider in flight right now. */
+	currentInFlight(prefix: string): number {
+		return this.inFlightByPrefix.get(prefix)?.current ?? 0;
+	}
+
+	/**
+	 * Forgets faults, rate limits, logged requests and login tokens, and reseeds
+	 * every provider. In-flight maxima restart from what is in flight now
+	 * (requests still open stay counted until they finish).
+	 */
 	reset(): void {
 		this.faults = [];
 		this.rateLimits.clear();
+		for (const count of this.inFlightByPrefix.values()) count.max = count.current;
 		this.requests.length = 0;
 		this.loginTokens.clear();
 		this.latencyMs = 0;
@@ -166,8 +213,9 @@ export class Sandbox {
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://sandbox');
-		const rawBody = await readBody(req);
 		const [, prefix = '', ...restSegments] = url.pathname.split('/');
+		if (this.providers.some((entry) => entry.prefix === prefix)) this.trackInFlight(prefix, res);
+		const rawBody = await readBody(req);
 		const path = `/${restSegments.join('/')}`;
 
 		if (prefix === '__sandbox') {
@@ -218,6 +266,12 @@ export class Sandbox {
 				return;
 			}
 			limit.accepted.push(now);
+			if (limit.headersOnEveryAnswer) {
+				// Set on the response itself, so whatever answers next (provider or fault) carries them.
+				res.setHeader('x-ratelimit-limit', String(limit.perSecond));
+				res.setHeader('x-ratelimit-remaining', String(limit.perSecond - limit.accepted.length));
+				res.setHeader('x-ratelimit-reset', new Date(limit.accepted[0] + 1000).toISOString());
+			}
 		}
 
 		const fault = this.takeFault(prefix, log.method, path);
@@ -246,6 +300,21 @@ export class Sandbox {
 		if (fault?.fault.kind === 'reshape') response = reshape(response, fault.fault);
 		log.status = response.status;
 		send(res, response);
+	}
+
+	/** Counts the request in until its answer is finished or its connection is gone ('close' fires for both, once). */
+	private trackInFlight(prefix: string, res: ServerResponse): void {
+		let count = this.inFlightByPrefix.get(prefix);
+		if (!count) {
+			count = { current: 0, max: 0 };
+			this.inFlightByPrefix.set(prefix, count);
+		}
+		const counted = count;
+		counted.current++;
+		counted.max = Math.max(counted.max, counted.current);
+		res.once('close', () => {
+			counted.current--;
+		});
 	}
 
 	private takeFault(prefix: string, method: string, path: string): ActiveFault | undefined {
@@ -343,6 +412,8 @@ export class Sandbox {
 			send(res, { status: 204 });
 		} else if (method === 'GET' && path === '/requests') {
 			send(res, { status: 200, body: this.requests });
+		} else if (method === 'GET' && path === '/in-flight') {
+			send(res, { status: 200, body: Object.fromEntries(this.inFlightByPrefix) });
 		} else if (method === 'GET' && path === '/health') {
 			send(res, { status: 200, body: { ok: true, providers: this.providers.map((entry) => entry.prefix) } });
 		} else {
