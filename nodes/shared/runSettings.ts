@@ -28,8 +28,8 @@ export interface RunSettings {
 
 const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1, stop: () => undefined };
 
-/** Items of one run worked on at once; each waits for its turn with the provider. */
-const ITEM_CONCURRENCY = 200;
+/** Items of one run worked on at once; each waits for its turn with the provider (traffic.ts). */
+const ITEM_CONCURRENCY = 1000;
 
 // Keyed by the node run's context: n8n makes one per node run, so nothing here
 // outlives the run or is shared between executions.

@@ -37,8 +37,11 @@ export interface TrafficProfile {
 	documentedRate?: { requests: number; perMs: number };
 }
 
-/** SaaS APIs: fast until they say otherwise. */
-export const SAAS_API: TrafficProfile = { maxInFlight: 200, initialWindow: 50 };
+/**
+ * SaaS APIs: fast until they say otherwise. n8n's HTTP Request node sends all
+ * items at once; a thousand in flight keeps pace with it on big runs.
+ */
+export const SAAS_API: TrafficProfile = { maxInFlight: 1000, initialWindow: 50 };
 
 /**
  * A customer's own server (Installatron, WISECP, most Custom APIs): no 429 to
