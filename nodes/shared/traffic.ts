@@ -22,8 +22,10 @@ import { sleep } from 'n8n-workflow';
  * - **429**: everyone waits until the provider's retry time (plus a little
  *   jitter, so several processes do not return together). Without headers the
  *   pace is learned: the requests accepted in the second before the first
- *   refusal. A later 429 lowers the pace by a fifth; after `probeAfterMs`
- *   without one it grows by a tenth every `probeEveryMs`.
+ *   refusal. A later 429 lowers the pace by a fifth. Below a limit the
+ *   headers gave, the pace climbs back by one per quiet window (queue-mode
+ *   workers sharing a limit find their shares so); a learned pace grows by a
+ *   tenth every 10 s after 30 s without a 429.
  *
  * Waiting callers are served oldest first (a retry keeps its place).
  * Cancellation is by AbortSignal per caller. Nothing here holds a secret.
@@ -148,6 +150,9 @@ export class TrafficController {
 	private rate: number | undefined;
 
 	private windowMs = 1000 + PACING_MARGIN_MS;
+
+	/** The newest `X-RateLimit-Limit`: the pace never climbs above it. */
+	private headerLimit: number | undefined;
 
 	/** Send times within the last pacing window. */
 	private sendTimes: number[] = [];
@@ -341,7 +346,8 @@ export class TrafficController {
 			if (this.rate === undefined) {
 				this.firstRefusedSentAt ??= sentAt;
 			} else if (sentAt >= this.lastRateChangeAt) {
-				// Refused although paced: the limit is lower than thought (or shared with others).
+				// Refused although paced: the limit is lower than thought, or others
+				// (another queue-mode worker) spend it too.
 				this.rate = Math.max(1, Math.floor(this.rate * 0.8));
 				this.lastRateChangeAt = now;
 			}
@@ -353,6 +359,7 @@ export class TrafficController {
 	}
 
 	private readHint(hint: RateLimitHint, seq: number, now: number): void {
+		if (hint.limit !== undefined && hint.limit > 0) this.headerLimit = hint.limit;
 		if (hint.limit !== undefined && hint.limit > 0 && this.rate === undefined) {
 			// A limit per window; the window is a second unless the reset is further away.
 			const untilReset = hint.resetAt !== undefined ? hint.resetAt - now : 0;
@@ -383,6 +390,14 @@ export class TrafficController {
 
 	private growRateIfQuiet(now: number): void {
 		if (this.rate === undefined || this.profile.documentedRate) return;
+		if (this.headerLimit !== undefined) {
+			const quiet = Math.min(now - this.lastLimitedAt, now - this.lastRateChangeAt) >= this.windowMs;
+			if (this.rate < this.headerLimit && quiet) {
+				this.rate++;
+				this.lastRateChangeAt = now;
+			}
+			return;
+		}
 		if (now - this.lastLimitedAt >= PROBE_AFTER_MS && now - this.lastRateChangeAt >= PROBE_EVERY_MS) {
 			this.rate = Math.ceil(this.rate * 1.1);
 			this.lastRateChangeAt = now;

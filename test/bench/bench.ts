@@ -79,6 +79,8 @@ const TARGETS = {
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const BURST_REPEATS = Number(process.env.BENCH_BURST_REPEATS ?? 3);
 const QUEUE_MODE = process.env.BENCH_QUEUE !== '0';
+/** `BENCH_ONLY=execute,regular,queue` (any of them) runs those scenario groups only. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'execute,regular,queue').split(',').map((name) => name.trim()));
 /**
  * Executions each queue-mode worker runs at once. n8n's default (10) would
  * queue most of the 200 executions behind the ones waiting out a 429, so the
@@ -740,10 +742,10 @@ async function main(): Promise<void> {
 		await n8n.importWorkflows(workflows);
 		for (const id of ids) await n8n.publishWorkflow(id);
 
-		await executeScenarios(ctx, n8n);
-		await regularBurst(ctx, n8n);
+		if (ONLY.has('execute')) await executeScenarios(ctx, n8n);
+		if (ONLY.has('regular')) await regularBurst(ctx, n8n);
 		const queueSkipped = !QUEUE_MODE ? 'BENCH_QUEUE=0' : n8n.v1 ? `n8n ${n8n.version}: its queue mode loses answers of "last node" webhooks` : undefined;
-		if (queueSkipped === undefined) await queueBurst(ctx);
+		if (queueSkipped === undefined && ONLY.has('queue')) await queueBurst(ctx);
 		else progress(`2. burst, queue mode: skipped (${queueSkipped})`);
 
 		const misses = ctx.rows.filter(({ row }) => row.pass === false).length;

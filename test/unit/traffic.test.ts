@@ -198,7 +198,7 @@ describe('pacing after a 429', () => {
 		expect(callers.granted).toHaveLength(2);
 	});
 
-	it('a later 429 while paced lowers the pace by a fifth; a quiet spell raises it again', async () => {
+	it('a later 429 while paced lowers the pace by a fifth; it climbs back one per quiet window, never above the header limit', async () => {
 		const { clock, controller, callers } = setup();
 		callers.ask(1);
 		await settle();
@@ -209,10 +209,27 @@ describe('pacing after a 429', () => {
 		await settle();
 		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 100 });
 		expect(controller.pace?.requests).toBe(8);
+		for (let window = 0; window < 5; window++) {
+			await clock.advance(1100);
+			callers.ask(1);
+			await settle();
+			callers.answerAll(success);
+		}
+		expect(controller.pace?.requests).toBe(10);
+	});
+
+	it('without a header limit, a learned pace grows by a tenth after 30 quiet seconds', async () => {
+		const { clock, controller, callers } = setup({ maxInFlight: 50, initialWindow: 3 });
+		callers.ask(3);
+		await settle();
+		callers.granted[0].permit.done(success);
+		callers.granted[1].permit.done(success);
+		callers.granted[2].permit.done({ outcome: 'rateLimited', retryAt: clock.now() + 100 });
+		expect(controller.pace?.requests).toBe(2);
 		await clock.advance(40_000);
 		callers.ask(1);
 		await settle();
-		expect(controller.pace?.requests).toBe(9);
+		expect(controller.pace?.requests).toBe(3);
 	});
 
 	it('a documented limit (MailUp: 5 calls/s) paces from the first request', async () => {
