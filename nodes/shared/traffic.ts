@@ -23,7 +23,7 @@ import { sleep } from 'n8n-workflow';
  *   jitter, so several processes do not return together). Without headers the
  *   pace is learned: the requests accepted in the second before the first
  *   refusal. A later 429 lowers the pace by a fifth. Below a limit the
- *   headers gave, the pace climbs back by one per quiet window (queue-mode
+ *   headers gave, the pace climbs back by one per two quiet windows (queue-mode
  *   workers sharing a limit find their shares so); a learned pace grows by a
  *   tenth every 10 s after 30 s without a 429.
  *
@@ -391,7 +391,8 @@ export class TrafficController {
 	private growRateIfQuiet(now: number): void {
 		if (this.rate === undefined || this.profile.documentedRate) return;
 		if (this.headerLimit !== undefined) {
-			const quiet = Math.min(now - this.lastLimitedAt, now - this.lastRateChangeAt) >= this.windowMs;
+			// Every other window: fewer refusals (each pauses everyone) while workers settle.
+			const quiet = Math.min(now - this.lastLimitedAt, now - this.lastRateChangeAt) >= 2 * this.windowMs;
 			if (this.rate < this.headerLimit && quiet) {
 				this.rate++;
 				this.lastRateChangeAt = now;

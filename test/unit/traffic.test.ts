@@ -198,7 +198,7 @@ describe('pacing after a 429', () => {
 		expect(callers.granted).toHaveLength(2);
 	});
 
-	it('a later 429 while paced lowers the pace by a fifth; it climbs back one per quiet window, never above the header limit', async () => {
+	it('a later 429 while paced lowers the pace by a fifth; it climbs back one per two quiet windows, never above the header limit', async () => {
 		const { clock, controller, callers } = setup();
 		callers.ask(1);
 		await settle();
@@ -210,7 +210,7 @@ describe('pacing after a 429', () => {
 		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 100 });
 		expect(controller.pace?.requests).toBe(8);
 		for (let window = 0; window < 5; window++) {
-			await clock.advance(1100);
+			await clock.advance(2150);
 			callers.ask(1);
 			await settle();
 			callers.answerAll(success);
