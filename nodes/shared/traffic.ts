@@ -272,6 +272,8 @@ export class TrafficController {
 	}
 
 	private expireDeadlines(now: number): void {
+		// Only retries after a 429 have deadlines; most pumps have none to look at.
+		if (!this.waiters.some((waiter) => waiter.deadline !== undefined)) return;
 		const paused = this.pausedUntil > now ? this.pausedUntil : undefined;
 		for (const waiter of [...this.waiters]) {
 			if (waiter.deadline === undefined) continue;
@@ -406,8 +408,8 @@ export class TrafficController {
 	}
 
 	private scheduleWake(now: number, waitMs: number): void {
-		const deadlines = this.waiters.map((waiter) => waiter.deadline ?? Number.POSITIVE_INFINITY);
-		const at = Math.min(now + waitMs, ...deadlines);
+		let at = now + waitMs;
+		for (const waiter of this.waiters) if (waiter.deadline !== undefined && waiter.deadline < at) at = waiter.deadline;
 		if (!Number.isFinite(at)) {
 			this.cancelWake();
 			return;
