@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { HOSTUP_KEYS } from '../sandbox/hostup';
 import { INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHMCS_API_CREDENTIAL, WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
+import { WHM_TOKEN, whmcsCredentialData } from '../sandbox/peers';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
 const run = promisify(execFile);
@@ -556,18 +556,7 @@ export function sandboxCredentials(baseUrl: (prefix: string, options?: { https?:
 		{
 			...ids.whmcs,
 			type: 'ssoLinkCustomApi',
-			data: {
-				baseUrl: baseUrl('whmcs'),
-				keyLocation: 'query',
-				queryName: 'accesskey',
-				apiKey: WHMCS_KEY,
-				bodyFields: {
-					values: [
-						{ name: 'identifier', value: WHMCS_API_CREDENTIAL.identifier },
-						{ name: 'secret', value: WHMCS_API_CREDENTIAL.secret },
-					],
-				},
-			},
+			data: whmcsCredentialData(baseUrl('whmcs')),
 		},
 		{
 			...ids.cpanel,

@@ -11,7 +11,7 @@ import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHMCS_API_CREDENTIAL, WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
+import { WHM_TOKEN, whmcsCredentialData } from '../sandbox/peers';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { N8nInstance, manualWorkflow, packPackage } from './n8n-cli';
@@ -86,18 +86,7 @@ beforeAll(async () => {
 			id: 'whmcsSandbox0001',
 			name: 'WHMCS sandbox',
 			type: 'ssoLinkCustomApi',
-			data: {
-				baseUrl: sandbox.baseUrl('whmcs'),
-				keyLocation: 'query',
-				queryName: 'accesskey',
-				apiKey: WHMCS_KEY,
-				bodyFields: {
-					values: [
-						{ name: 'identifier', value: WHMCS_API_CREDENTIAL.identifier },
-						{ name: 'secret', value: WHMCS_API_CREDENTIAL.secret },
-					],
-				},
-			},
+			data: whmcsCredentialData(sandbox.baseUrl('whmcs')),
 		},
 		{
 			id: 'cpanelSandbox001',

@@ -19,7 +19,7 @@ import { Sandbox } from '../sandbox/server';
 import type { N8nServer } from './n8n-cli';
 import { N8nInstance, SANDBOX_CREDENTIALS, ensureN8n, freePort, loadExamples, packPackage, sandboxCredentials } from './n8n-cli';
 import type { PostgresServer, RedisServer } from './services';
-import { startPostgres, startRedis } from './services';
+import { queueModeEnv, startPostgres, startRedis } from './services';
 
 let sandbox: Sandbox;
 let redis: RedisServer;
@@ -92,17 +92,7 @@ suite('queue mode: main, Redis, PostgreSQL, two workers', () => {
 	beforeAll(async () => {
 		[sandbox, redis, postgres] = await Promise.all([Sandbox.start(), startRedis(), startPostgres()]);
 		// Every n8n process of this suite (CLI, main, workers) shares these.
-		Object.assign(process.env, {
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: String(postgres.port),
-			DB_POSTGRESDB_DATABASE: postgres.database,
-			DB_POSTGRESDB_USER: postgres.user,
-			DB_POSTGRESDB_PASSWORD: postgres.password,
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-		});
+		Object.assign(process.env, queueModeEnv(redis, postgres));
 		n8n = await N8nInstance.create();
 		await n8n.installPackage(await packPackage(await mkdtemp(path.join(tmpdir(), 'sso-link-pack-'))));
 		await n8n.importCredentials(sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)));

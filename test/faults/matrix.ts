@@ -12,7 +12,7 @@ import type { NodeRun } from '../helpers/n8n';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHMCS_API_CREDENTIAL, WHMCS_KEY } from '../sandbox/peers';
+import { WHMCS_API_CREDENTIAL, WHMCS_KEY, whmcsCredentialData } from '../sandbox/peers';
 import type { Sandbox } from '../sandbox/server';
 import type { FaultSpec } from '../sandbox/types';
 import { WISECP_KEYS } from '../sandbox/wisecp';
@@ -149,18 +149,7 @@ export const CASES: ProviderCase[] = [
 			response: { successPath: 'result', successValue: 'success', errorMessagePath: 'message', singleUse: 'true' },
 		},
 		credentials: (sandbox) => ({
-			ssoLinkCustomApi: {
-				baseUrl: sandbox.baseUrl('whmcs'),
-				keyLocation: 'query',
-				queryName: 'accesskey',
-				apiKey: WHMCS_KEY,
-				bodyFields: {
-					values: [
-						{ name: 'identifier', value: WHMCS_API_CREDENTIAL.identifier },
-						{ name: 'secret', value: WHMCS_API_CREDENTIAL.secret },
-					],
-				},
-			},
+			ssoLinkCustomApi: whmcsCredentialData(sandbox.baseUrl('whmcs')),
 		}),
 		// The secret first: the echo fault echoes it, so its redaction is checked too.
 		secrets: () => [WHMCS_API_CREDENTIAL.secret, WHMCS_API_CREDENTIAL.identifier, WHMCS_KEY],

@@ -24,6 +24,22 @@ export const WHMCS_API_CREDENTIAL = {
 } as const;
 export const WHM_TOKEN = 'WHMSANDBOXTOKEN0123456789ABCDEF';
 
+/** The Custom credential (ssoLinkCustomApi) for the sandbox WHMCS, as README's WHMCS recipe sets it up. */
+export function whmcsCredentialData(baseUrl: string) {
+	return {
+		baseUrl,
+		keyLocation: 'query',
+		queryName: 'accesskey',
+		apiKey: WHMCS_KEY,
+		bodyFields: {
+			values: [
+				{ name: 'identifier', value: WHMCS_API_CREDENTIAL.identifier },
+				{ name: 'secret', value: WHMCS_API_CREDENTIAL.secret },
+			],
+		},
+	};
+}
+
 export class WhmcsSandbox implements ProviderSandbox {
 	readonly prefix = 'whmcs';
 
