@@ -92,7 +92,7 @@ export async function apiRequest<T>(
 		// A credential that renews its token must see n8n throw on a 401: the
 		// throw makes n8n run `preAuthentication` again and repeat the call once.
 		// n8n 2.x throws only the 401 with this; n8n 1.x takes any truthy value
-		// as "ignore all" and hands the 401 back (see renewToken below).
+		// as "ignore all" and hands the 401 back (asked again in `attempt` below).
 		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
