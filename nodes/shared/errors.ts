@@ -116,6 +116,13 @@ function safeCode(code: unknown, secrets: readonly string[]): string {
 	return identifier.replace(/^_+|_+$/g, '') || 'provider_error';
 }
 
+/** The HTTP status of an error raised for `provider`'s answer (undefined for anything else). */
+export function providerErrorStatus(error: unknown, provider: ProviderId): number | undefined {
+	if (getProviderErrorContext(error)?.provider !== provider) return undefined;
+	const status = Number((error as NodeApiError).httpCode);
+	return Number.isInteger(status) ? status : undefined;
+}
+
 /**
  * The first thing `pick` finds on an error or along its `cause` chain (n8n
  * wraps the HTTP library's error, which may wrap another), at most five deep.

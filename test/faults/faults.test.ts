@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { expectNoSecrets, visibleText } from '../helpers/assertions';
-import { PACKAGE_ROOT, startNode } from '../helpers/n8n';
+import { PACKAGE_ROOT, runNodeWithin, startNode } from '../helpers/n8n';
 import type { NodeRun, RunNodeOptions } from '../helpers/n8n';
 import { Sandbox } from '../sandbox/server';
 import { CASES, ROWS, applies, renderFaultTable } from './matrix';
@@ -72,23 +72,13 @@ function targetRequests(c: ProviderCase, where: Sandbox = sandbox) {
 }
 
 /**
- * Runs the node, cancelling it if it is not done by the deadline, so a cell
- * that waits far too long fails as such and leaves nothing running.
+ * Runs the node, cancelling it if it is not done by the deadline (runNodeWithin),
+ * so a cell that waits far too long fails as such and leaves nothing running.
  */
 async function runWithDeadline(options: RunNodeOptions, ms: number): Promise<NodeRun & { overran: boolean; elapsed: number; endedAt: number }> {
 	const started = Date.now();
-	const execution = startNode(options);
-	let overran = false;
-	const timer = setTimeout(() => {
-		overran = true;
-		execution.cancel();
-	}, ms);
-	try {
-		const run = await execution.done;
-		return { ...run, overran, elapsed: Date.now() - started, endedAt: Date.now() };
-	} finally {
-		clearTimeout(timer);
-	}
+	const run = await runNodeWithin(options, ms);
+	return { ...run, elapsed: Date.now() - started, endedAt: Date.now() };
 }
 
 function runCell(where: Sandbox, c: ProviderCase, row: Row, items: number) {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getProviderErrorContext } from '../../shared/errors';
+import { getProviderErrorContext, providerErrorStatus } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import { collectPages } from '../../shared/pagination';
@@ -172,7 +172,7 @@ async function explainSiteNotFound(
 	itemIndex: number,
 ): Promise<unknown> {
 	const context = getProviderErrorContext(error);
-	if (context?.provider !== 'hostup' || (error as { httpCode?: string | null }).httpCode !== '404') return error;
+	if (!context || providerErrorStatus(error, 'hostup') !== 404) return error;
 	return await providerError(
 		ctx,
 		hostUpApi,

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getProviderErrorContext, invalidParameterError } from '../../shared/errors';
+import { getProviderErrorContext, invalidParameterError, providerErrorStatus } from '../../shared/errors';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import { collectPages } from '../../shared/pagination';
 import type { ProviderModule, RequestContext, SsoTarget } from '../../shared/provider';
@@ -175,10 +175,10 @@ async function explainUnsupportedApplication(
 	error: unknown,
 ): Promise<unknown> {
 	const context = getProviderErrorContext(error);
-	const httpCode = Number((error as { httpCode?: string | null }).httpCode);
+	const httpCode = providerErrorStatus(error, 'installatron');
 	// Only a refusal of the request itself can mean "no SSO here": not a
 	// documented errcode, not auth, not found, rate limits, 5xx or no answer.
-	const refused = httpCode >= 200 && httpCode < 500 && ![401, 403, 404, 429].includes(httpCode);
+	const refused = httpCode !== undefined && httpCode >= 200 && httpCode < 500 && ![401, 403, 404, 429].includes(httpCode);
 	if (!context || !refused || isDocumentedErrcode(context.providerCode)) return error;
 	let install: Install;
 	try {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getProviderErrorContext } from '../../shared/errors';
+import { providerErrorStatus } from '../../shared/errors';
 import { collectPages } from '../../shared/pagination';
 import type { ProviderModule, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
@@ -74,8 +74,7 @@ async function mintConsoleLink(this: IExecuteFunctions, itemIndex: number): Prom
  * client ID, Console/Sso answers 403 ("…due to permission issue").
  */
 async function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: unknown): Promise<unknown> {
-	const context = getProviderErrorContext(error);
-	if (context?.provider !== 'mailup' || (error as { httpCode?: string | null }).httpCode !== '403') return error;
+	if (providerErrorStatus(error, 'mailup') !== 403) return error;
 	return await providerError(
 		ctx,
 		mailUpApi,
