@@ -63,6 +63,18 @@ export function resourceLocatorProperty(options: {
 	};
 }
 
+const idPatterns = new Map<string, RegExp>();
+
+/** The compiled pattern of an id format (compiled once, checked for every item). */
+function idPattern(idFormat: IdFormat): RegExp {
+	let pattern = idPatterns.get(idFormat.pattern);
+	if (!pattern) {
+		pattern = new RegExp(idFormat.pattern);
+		idPatterns.set(idFormat.pattern, pattern);
+	}
+	return pattern;
+}
+
 /**
  * Reads a resource locator (or a plain string, as expressions may give) and
  * checks the id's form, so a bad id fails here with the parameter's name and
@@ -84,7 +96,7 @@ export function getValidatedId(
 	if (id === '') {
 		throw invalidParameterError(ctx.getNode(), parameter.displayName, 'it is empty', itemIndex, provider);
 	}
-	if (!new RegExp(parameter.idFormat.pattern).test(id)) {
+	if (!idPattern(parameter.idFormat).test(id)) {
 		throw invalidParameterError(
 			ctx.getNode(),
 			parameter.displayName,

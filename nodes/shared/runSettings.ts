@@ -29,7 +29,7 @@ export interface RunSettings {
 const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1, stop: () => undefined };
 
 /** Items of one run worked on at once; each waits for its turn with the provider (traffic.ts). */
-const ITEM_CONCURRENCY = 1000;
+const ITEM_CONCURRENCY = 10_000;
 
 // Keyed by the node run's context: n8n makes one per node run, so nothing here
 // outlives the run or is shared between executions.

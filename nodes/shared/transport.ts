@@ -4,6 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
+import { requestSignal } from './abort';
 import { TRANSPORT_CODES, asNodeError, findInCauses, providerDisplayName, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
@@ -96,7 +97,6 @@ export async function apiRequest<T>(
 		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
-		abortSignal: signal,
 	};
 
 	/** A stop of the run passes through as it is; a cancel says so. */
@@ -124,12 +124,22 @@ export async function apiRequest<T>(
 			? { limit: hint.limit }
 			: hint;
 
-	const send = async (sendOptions: IHttpRequestOptions) =>
-		toRawResponse(
-			await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, sendOptions, {
-				credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
-			}),
-		);
+	const send = async (sendOptions: IHttpRequestOptions) => {
+		// n8n's helper adds a listener to the signal it gets: each request gets its own (abort.ts).
+		const own = signal ? requestSignal(signal) : undefined;
+		try {
+			return toRawResponse(
+				await ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					api.credentialType,
+					{ ...sendOptions, abortSignal: own?.signal },
+					{ credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials } },
+				),
+			);
+		} finally {
+			own?.release();
+		}
+	};
 
 	/** One request under one permit; the permit is released whatever happens. */
 	const attempt = async (permit: Permit, refusals: number): Promise<Attempt> => {
@@ -262,6 +272,22 @@ function secretValues(api: ProviderApi, credentials: ICredentialDataDecryptedObj
  * credential part is a one-way hash, so no secret is held in the key.
  */
 function trafficKey(api: ProviderApi, origin: string, credentials: ICredentialDataDecryptedObject): string {
+	// A run reads its credential once (runCredentials), so its items share the object and the hash.
+	let keys = trafficKeys.get(credentials);
+	if (!keys) {
+		keys = new Map();
+		trafficKeys.set(credentials, keys);
+	}
+	const known = keys.get(`${api.id} ${origin}`);
+	if (known !== undefined) return known;
+	const key = hashTrafficKey(api, origin, credentials);
+	keys.set(`${api.id} ${origin}`, key);
+	return key;
+}
+
+const trafficKeys = new WeakMap<ICredentialDataDecryptedObject, Map<string, string>>();
+
+function hashTrafficKey(api: ProviderApi, origin: string, credentials: ICredentialDataDecryptedObject): string {
 	const identity = (api.identityFields ?? api.secretFields).map((field) => String(credentials[field] ?? ''));
 	const hash = createHash('sha256').update(JSON.stringify([api.id, origin, ...identity])).digest('hex');
 	return `${api.id} ${hash.slice(0, 32)}`;

@@ -5,8 +5,10 @@
  * no whitespace, quotes or angle brackets, no control characters.
  */
 export function isHttpUrl(value: string): boolean {
-	if (!/^https?:\/\/[^\s"<>]+$/i.test(value) || [...value].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127)) {
-		return false;
+	if (!/^https?:\/\/[^\s"<>]+$/i.test(value)) return false;
+	for (let index = 0; index < value.length; index++) {
+		const code = value.charCodeAt(index);
+		if (code < 32 || code === 127) return false;
 	}
 	try {
 		const { protocol } = new URL(value);

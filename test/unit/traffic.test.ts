@@ -446,10 +446,11 @@ describe('many executions at once', () => {
 });
 
 describe('the system clock', () => {
-	it('sleeps, stops at an abort with its reason, and leaves no listener behind', async () => {
+	it('sleeps, stops at an abort with its reason, and leaves no listeners piling up', async () => {
 		const run = new AbortController();
 		for (let index = 0; index < 12; index++) await SYSTEM_CLOCK.sleep(1, run.signal);
-		expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+		// The one shared watcher of the signal (abort.ts), not one per sleep.
+		expect(getEventListeners(run.signal, 'abort')).toHaveLength(1);
 		const started = Date.now();
 		const sleeping = SYSTEM_CLOCK.sleep(10_000, run.signal);
 		run.abort(new Error('stopped'));

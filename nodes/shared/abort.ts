@@ -1,0 +1,47 @@
+/**
+ * Watching one AbortSignal from many places at once. Every item of a node run
+ * watches the run's signal while it waits for its turn and while its request
+ * is in flight: a thousand items at once on a big run. An EventTarget looks
+ * through all of a signal's listeners on every add and remove, so a thousand
+ * listeners of their own cost a million steps per run; here each signal gets
+ * one listener, and the callers a Set.
+ */
+const watchers = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+/** Calls `listener` with the signal's reason when it aborts; the returned function stops watching. */
+export function onAbort(signal: AbortSignal, listener: (reason: unknown) => void): () => void {
+	let listeners = watchers.get(signal);
+	if (!listeners) {
+		const created = new Set<(reason: unknown) => void>();
+		listeners = created;
+		watchers.set(signal, created);
+		signal.addEventListener(
+			'abort',
+			() => {
+				watchers.delete(signal);
+				for (const each of [...created]) each(signal.reason);
+			},
+			{ once: true },
+		);
+	}
+	const own = listeners;
+	own.add(listener);
+	return () => {
+		own.delete(listener);
+	};
+}
+
+/**
+ * A signal of its own for one request, aborted with `parent` (for n8n's HTTP
+ * helper, which adds its own listener to the signal it gets). `release` when
+ * the request has ended.
+ */
+export function requestSignal(parent: AbortSignal): { signal: AbortSignal; release(): void } {
+	const controller = new AbortController();
+	if (parent.aborted) {
+		controller.abort(parent.reason);
+		return { signal: controller.signal, release: () => undefined };
+	}
+	const release = onAbort(parent, (reason) => controller.abort(reason));
+	return { signal: controller.signal, release };
+}
