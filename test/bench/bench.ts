@@ -269,6 +269,8 @@ interface Measurement {
 	answers?: Record<string, number>;
 	/** Bursts: the answers without a link, by their text (shortened). */
 	withoutLink?: Record<string, number>;
+	/** Bursts: per second from the first POST, mint requests accepted/refused by the provider and webhook answers. */
+	timeline?: string;
 }
 
 interface SandboxSetup {
@@ -377,6 +379,7 @@ function parseJson(text: string): unknown {
 async function burst(server: N8nServer, sandbox: Sandbox, hookPath: string, minter: Minter, setup: SandboxSetup, agent: Agent): Promise<Measurement> {
 	prepare(sandbox, minter.provider, setup);
 	const first = performance.now();
+	const firstWall = Date.now();
 	const answers = await Promise.all(Array.from({ length: BURST_SIZE }, (_, index) => post(server, agent, hookPath, { customer: index + 1 })));
 	const answersByStatus: Record<string, number> = {};
 	const withoutLink: Record<string, number> = {};
@@ -397,9 +400,23 @@ async function burst(server: N8nServer, sandbox: Sandbox, hookPath: string, mint
 		...sandboxFigures(sandbox, minter.provider),
 		answers: answersByStatus,
 		withoutLink,
+		timeline: burstTimeline(sandbox.requestsTo(minter.provider), firstWall, answers.map((answer) => answer.at - first)),
 	};
 	checkLinkCount(`burst /webhook/${hookPath}`, minter, m);
 	return m;
+}
+
+/** Per second of a burst: `accepted/refused/answered` (requests the provider took and refused, webhook answers). */
+function burstTimeline(requests: Array<{ at: number; status: unknown }>, firstWall: number, answersAfterMs: number[]): string {
+	const lastSecond = Math.floor(Math.max(0, ...answersAfterMs) / 1000);
+	const cells: string[] = [];
+	for (let second = 0; second <= lastSecond; second++) {
+		const inSecond = (afterMs: number) => afterMs >= second * 1000 && afterMs < (second + 1) * 1000;
+		const accepted = requests.filter((entry) => entry.status === 200 && inSecond(entry.at - firstWall)).length;
+		const refused = requests.filter((entry) => entry.status === 429 && inSecond(entry.at - firstWall)).length;
+		cells.push(`${accepted}/${refused}/${answersAfterMs.filter(inSecond).length}`);
+	}
+	return cells.join(' ');
 }
 
 /** POSTs made to each workflow to warm it up before any measurement. */
@@ -622,6 +639,7 @@ async function burstRows(ctx: Context, server: N8nServer, mode: { label: string;
 		progress(`${mode.label}: ${BURST_SIZE} POSTs, ${what}`);
 		const m = await burst(server, sandbox, hookPath, minter, setup, agent);
 		progress(`  ${seconds(m.ms)}, ${m.links} ${minter.linkField === null ? 'answered' : 'links'}, ${m.requests} requests (${m.refused} 429s), at most ${m.maxInFlight} in flight`);
+		if (setup.limit) progress(`  per second (accepted/refused/answered): ${m.timeline}`);
 		ctx.notes.push(
 			`${mode.label}, ${what}: n8n answered ${Object.entries(m.answers ?? {}).map(([status, count]) => `${count}× ${status}`).join(', ')}` +
 				Object.entries(m.withoutLink ?? {})

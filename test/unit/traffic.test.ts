@@ -198,24 +198,32 @@ describe('pacing after a 429', () => {
 		expect(callers.granted).toHaveLength(2);
 	});
 
-	it('a later 429 while paced lowers the pace by a fifth; it climbs back one per two quiet windows, never above the header limit', async () => {
+	it('a later 429 while paced lowers the pace by a fifth; after each quiet window it climbs halfway back, never above the header limit', async () => {
 		const { clock, controller, callers } = setup();
 		callers.ask(1);
 		await settle();
-		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 100, hint: { limit: 10 } });
-		expect(controller.pace?.requests).toBe(10);
-		await clock.advance(200);
-		callers.ask(1);
-		await settle();
-		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 100 });
-		expect(controller.pace?.requests).toBe(8);
-		for (let window = 0; window < 5; window++) {
-			await clock.advance(2150);
+		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 100, hint: { limit: 20 } });
+		expect(controller.pace?.requests).toBe(20);
+		// Someone else spends the limit too: each later refusal takes a fifth off.
+		const paces: Array<number | undefined> = [];
+		for (let refusal = 0; refusal < 4; refusal++) {
+			await clock.advance(200);
+			callers.ask(1);
+			await settle();
+			callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 100 });
+			paces.push(controller.pace?.requests);
+		}
+		expect(paces).toEqual([16, 12, 9, 7]);
+		// Quiet again (the others are done): 7 → 14 → 17 → 19 → 20, one step per quiet window.
+		paces.length = 0;
+		for (let window = 0; window < 12; window++) {
+			await clock.advance(1075);
 			callers.ask(1);
 			await settle();
 			callers.answerAll(success);
+			paces.push(controller.pace?.requests);
 		}
-		expect(controller.pace?.requests).toBe(10);
+		expect(paces).toEqual([14, 17, 19, 20, 20, 20, 20, 20, 20, 20, 20, 20]);
 	});
 
 	it('without a header limit, a learned pace grows by a tenth after 30 quiet seconds', async () => {
