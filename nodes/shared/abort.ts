@@ -1,7 +1,7 @@
 /**
  * Watching one AbortSignal from many places at once. Every item of a node run
- * watches the run's signal while it waits for its turn and while its request
- * is in flight: a thousand items at once on a big run. An EventTarget looks
+ * that waits for its turn (traffic.ts) watches the run's signal: thousands at
+ * once on a big run. An EventTarget looks
  * through all of a signal's listeners on every add and remove, so a thousand
  * listeners of their own cost a million steps per run; here each signal gets
  * one listener, and the callers a Set.
@@ -29,19 +29,4 @@ export function onAbort(signal: AbortSignal, listener: (reason: unknown) => void
 	return () => {
 		own.delete(listener);
 	};
-}
-
-/**
- * A signal of its own for one request, aborted with `parent` (for n8n's HTTP
- * helper, which adds its own listener to the signal it gets). `release` when
- * the request has ended.
- */
-export function requestSignal(parent: AbortSignal): { signal: AbortSignal; release(): void } {
-	const controller = new AbortController();
-	if (parent.aborted) {
-		controller.abort(parent.reason);
-		return { signal: controller.signal, release: () => undefined };
-	}
-	const release = onAbort(parent, (reason) => controller.abort(reason));
-	return { signal: controller.signal, release };
 }

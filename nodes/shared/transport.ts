@@ -4,7 +4,6 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { requestSignal } from './abort';
 import { TRANSPORT_CODES, asNodeError, findInCauses, providerDisplayName, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
@@ -97,6 +96,10 @@ export async function apiRequest<T>(
 		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
+		// In a node run n8n (1.x and 2.x) replaces this with the execution's
+		// cancel signal: a cancelled execution aborts requests in flight, while a
+		// run stopped by a failed item lets them finish and drops their answers.
+		abortSignal: signal,
 	};
 
 	/** A stop of the run passes through as it is; a cancel says so. */
@@ -124,22 +127,12 @@ export async function apiRequest<T>(
 			? { limit: hint.limit }
 			: hint;
 
-	const send = async (sendOptions: IHttpRequestOptions) => {
-		// n8n's helper adds a listener to the signal it gets: each request gets its own (abort.ts).
-		const own = signal ? requestSignal(signal) : undefined;
-		try {
-			return toRawResponse(
-				await ctx.helpers.httpRequestWithAuthentication.call(
-					ctx,
-					api.credentialType,
-					{ ...sendOptions, abortSignal: own?.signal },
-					{ credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials } },
-				),
-			);
-		} finally {
-			own?.release();
-		}
-	};
+	const send = async (sendOptions: IHttpRequestOptions) =>
+		toRawResponse(
+			await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, sendOptions, {
+				credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
+			}),
+		);
 
 	/** One request under one permit; the permit is released whatever happens. */
 	const attempt = async (permit: Permit, refusals: number): Promise<Attempt> => {

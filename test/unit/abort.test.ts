@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 
-import { onAbort, requestSignal } from '../../nodes/shared/abort';
+import { onAbort } from '../../nodes/shared/abort';
 
 describe('watching a run signal from many places (abort.ts)', () => {
 	it('gives the signal one listener however many watch it, and calls each watcher once with the reason', () => {
@@ -28,22 +28,5 @@ describe('watching a run signal from many places (abort.ts)', () => {
 		run.abort();
 		// The first was called with the list as it stood: the second still runs once.
 		expect(calls).toEqual(['first', 'second']);
-	});
-
-	it('a request signal aborts with its run, carries the reason, and lets go of the run when released', () => {
-		const run = new AbortController();
-		const first = requestSignal(run.signal);
-		const second = requestSignal(run.signal);
-		second.release();
-		const reason = new Error('cancelled');
-		run.abort(reason);
-		expect(first.signal.aborted).toBe(true);
-		expect(first.signal.reason).toBe(reason);
-		expect(second.signal.aborted).toBe(false);
-		// A run that has ended already gives an aborted signal at once.
-		const late = requestSignal(run.signal);
-		expect(late.signal.aborted).toBe(true);
-		expect(late.signal.reason).toBe(reason);
-		late.release();
 	});
 });
