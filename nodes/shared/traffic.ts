@@ -22,7 +22,9 @@ import { onAbort } from './abort';
  *   is a budget: no more sends than that before the reset. `X-RateLimit-Limit`
  *   sets the pace for later windows (per second unless the reset is further).
  * - **429**: everyone waits until the provider's retry time (plus a little
- *   jitter, so several processes do not return together). Without headers the
+ *   jitter, so several processes do not return together); once the pace is
+ *   known, only until the provider's window frees (`X-RateLimit-Reset`), and
+ *   the refused request alone waits its retry time. Without headers the
  *   pace is learned: the requests accepted in the second before the first
  *   refusal. A later 429 lowers the pace by a fifth. Below a limit the
  *   headers gave, the pace climbs halfway back to it after each quiet window
@@ -410,8 +412,9 @@ export class TrafficController {
 		}
 		if (report.outcome === 'rateLimited') {
 			const retryAt = report.retryAt ?? now + 1000;
-			const jitter = this.clock.random() * Math.min(1000, Math.max(0, retryAt - now) * PAUSE_JITTER);
-			this.pausedUntil = Math.max(this.pausedUntil, retryAt + jitter);
+			const until = this.pauseEnd(report, retryAt);
+			const jitter = this.clock.random() * Math.min(1000, Math.max(0, until - now) * PAUSE_JITTER);
+			this.pausedUntil = Math.max(this.pausedUntil, until + jitter);
 			this.lastLimitedAt = now;
 			if (this.rate === undefined) {
 				this.firstRefusedSentAt ??= sentAt;
@@ -426,6 +429,18 @@ export class TrafficController {
 		if (report.hint) this.readHint(report.hint, seq, now);
 		if (this.probing && this.inFlight === 0 && this.probeSent >= this.profile.initialWindow) this.probing = false;
 		if (this.firstRefusedSentAt !== undefined && this.rate === undefined && this.inFlight === 0) this.learnRate(now);
+	}
+
+	/**
+	 * Until when a 429 holds everyone. Once paced, the provider's own word on
+	 * when its window frees (`X-RateLimit-Reset` with nothing remaining) when
+	 * that is sooner than the refused request's retry time: only that request
+	 * must wait its `Retry-After` (transport.ts), the others go at the lowered
+	 * pace. Before the pace is known, everyone waits the retry time.
+	 */
+	private pauseEnd(report: Report, retryAt: number): number {
+		const resetAt = report.hint?.remaining === 0 ? report.hint.resetAt : undefined;
+		return this.rate !== undefined && resetAt !== undefined && resetAt < retryAt ? resetAt : retryAt;
 	}
 
 	private readHint(hint: RateLimitHint, seq: number, now: number): void {

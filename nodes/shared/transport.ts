@@ -215,7 +215,9 @@ export async function apiRequest<T>(
 						: budgetSpentFailure(result.failure, now + result.waitMs, since, policy),
 				);
 			}
-			// The controller holds everyone until the provider's retry time.
+			// The controller holds everyone until the provider's window frees; this
+			// request itself comes back no sooner than the provider asked.
+			await pause(result.waitMs);
 			continue;
 		}
 

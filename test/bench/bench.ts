@@ -675,7 +675,7 @@ async function burstRows(ctx: Context, server: N8nServer, mode: { label: string;
 		progress(`${mode.label}: ${BURST_SIZE} POSTs, ${what}`);
 		const m = await burst(server, sandbox, hookPath, minter, setup, agent);
 		progress(`  ${seconds(m.ms)}, ${m.links} ${minter.linkField === null ? 'answered' : 'links'}, ${m.requests} requests (${m.refused} 429s), at most ${m.maxInFlight} in flight`);
-		if (setup.limit) progress(`  per second (accepted/refused/answered): ${m.timeline}`);
+		progress(`  per second (accepted/refused/answered): ${m.timeline}`);
 		ctx.notes.push(
 			`${mode.label}, ${what}: n8n answered ${Object.entries(m.answers ?? {}).map(([status, count]) => `${count}× ${status}`).join(', ')}` +
 				Object.entries(m.withoutLink ?? {})

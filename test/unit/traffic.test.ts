@@ -226,6 +226,28 @@ describe('pacing after a 429', () => {
 		expect(paces).toEqual([14, 17, 19, 20, 20, 20, 20, 20, 20, 20, 20, 20]);
 	});
 
+	it('once paced, a 429 holds the others only until the provider says its window frees, not for the retry time', async () => {
+		const { clock, controller, callers } = setup();
+		callers.ask(1);
+		await settle();
+		// The first refusal: nothing known yet, so everyone waits the retry time.
+		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 1000, hint: { limit: 20, remaining: 0, resetAt: clock.now() + 1000 } });
+		callers.ask(1);
+		await clock.advance(999);
+		expect(callers.granted).toHaveLength(1);
+		await clock.advance(1);
+		expect(callers.granted).toHaveLength(2);
+		// Paced now: another worker spent the window, which frees a slot in 150 ms.
+		await clock.advance(500);
+		callers.answerAll({ outcome: 'rateLimited', retryAt: clock.now() + 1000, hint: { limit: 20, remaining: 0, resetAt: clock.now() + 150 } });
+		expect(controller.pace?.requests).toBe(16);
+		callers.ask(1);
+		await clock.advance(149);
+		expect(callers.granted).toHaveLength(2);
+		await clock.advance(51);
+		expect(callers.granted).toHaveLength(3);
+	});
+
 	it('without a header limit, a learned pace grows by a tenth after 30 quiet seconds', async () => {
 		const { clock, controller, callers } = setup({ maxInFlight: 50, initialWindow: 3 });
 		callers.ask(3);
