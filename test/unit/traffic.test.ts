@@ -105,13 +105,13 @@ const success: Report = { outcome: 'success' };
 describe('probe round', () => {
 	it('sends the initial window together, then opens up once none was refused', async () => {
 		const { clock, controller, callers } = setup();
-		callers.ask(120);
+		callers.ask(SAAS_API.initialWindow + 120);
 		await settle();
 		expect(callers.granted).toHaveLength(SAAS_API.initialWindow);
 		await clock.advance(50);
 		callers.answerAll(success);
 		await settle();
-		expect(callers.granted).toHaveLength(120);
+		expect(callers.granted).toHaveLength(SAAS_API.initialWindow + 120);
 		expect(controller.pace).toBeUndefined();
 	});
 
@@ -144,7 +144,7 @@ describe('probe round', () => {
 
 describe('pacing after a 429', () => {
 	it('pauses everyone until the retry time, then paces at the rate the provider accepted', async () => {
-		const { clock, controller, callers } = setup();
+		const { clock, controller, callers } = setup({ ...SAAS_API, initialWindow: 50 });
 		callers.ask(200);
 		await settle();
 		expect(callers.granted).toHaveLength(50);
@@ -416,25 +416,26 @@ describe('waiting, cancelling and deadlines', () => {
 });
 
 describe('many executions at once', () => {
-	it('200 callers from 200 executions share one controller: the limit is found once', async () => {
+	it('300 callers from 300 executions share one controller: the limit is found once', async () => {
 		const clock = new FakeClock();
 		const registry = new TrafficControllers(clock);
 		const callers = new Callers(registry.for('hostup key-a', SAAS_API), clock);
 		// Each execution asks the registry on its own, as the transport does.
-		for (let execution = 0; execution < 200; execution++) {
+		for (let execution = 0; execution < 300; execution++) {
 			new Callers(registry.for('hostup key-a', SAAS_API), clock).ask(0);
 			callers.ask(1);
 		}
 		await settle();
 		expect(registry.size).toBe(1);
-		expect(callers.granted).toHaveLength(50);
+		// The probe: the first 200 go at once (SAAS_API.initialWindow), the rest wait for their answers.
+		expect(callers.granted).toHaveLength(SAAS_API.initialWindow);
 		// A provider that takes 20 per second: simulate until everyone got through.
 		let accepted = 0;
 		let refused = 0;
 		let windowStart = clock.now();
 		let inWindow = 0;
 		const answered = new Set<Permit>();
-		while (accepted < 200 && clock.now() < 1_000_000 + 60_000) {
+		while (accepted < 300 && clock.now() < 1_000_000 + 60_000) {
 			await clock.advance(50);
 			for (const entry of callers.granted) {
 				if (answered.has(entry.permit)) continue;
@@ -454,10 +455,11 @@ describe('many executions at once', () => {
 				}
 			}
 		}
-		expect(accepted).toBe(200);
-		// Only the probe round is refused; after that the pace holds.
-		expect(refused).toBeLessThanOrEqual(30);
-		expect(clock.now() - 1_000_000).toBeLessThan(11_000);
+		expect(accepted).toBe(300);
+		// Only the probe round is refused (200 sent, 20 taken); after that the pace holds.
+		expect(refused).toBeLessThanOrEqual(SAAS_API.initialWindow - 20);
+		// 300 at 20 per second, after the first refusals' one-second pause.
+		expect(clock.now() - 1_000_000).toBeLessThan(17_000);
 	});
 
 	it('controllers are per key, and one idle for ten minutes is dropped', async () => {
