@@ -10,6 +10,11 @@ const watchers = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
 
 /** Calls `listener` with the signal's reason when it aborts; the returned function stops watching. */
 export function onAbort(signal: AbortSignal, listener: (reason: unknown) => void): () => void {
+	// An aborted signal fires no more events: tell the caller now.
+	if (signal.aborted) {
+		listener(signal.reason);
+		return () => undefined;
+	}
 	let listeners = watchers.get(signal);
 	if (!listeners) {
 		const created = new Set<(reason: unknown) => void>();

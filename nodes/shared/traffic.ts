@@ -308,7 +308,7 @@ export class TrafficController {
 					reject(error);
 				},
 			};
-			this.enqueue(waiter);
+			this.waiters.insert(waiter);
 			this.pump();
 			// Most callers get their turn at once; only one that waits watches the signal.
 			if (signal && !settled) {
@@ -317,10 +317,6 @@ export class TrafficController {
 				});
 			}
 		});
-	}
-
-	private enqueue(waiter: Waiter): void {
-		this.waiters.insert(waiter);
 	}
 
 	private remove(waiter: Waiter): boolean {

@@ -261,31 +261,26 @@ function secretValues(api: ProviderApi, credentials: ICredentialDataDecryptedObj
 	];
 }
 
+const trafficKeys = new WeakMap<ICredentialDataDecryptedObject, string>();
+
 /**
  * Which traffic controller a request belongs to: the provider, the server
- * (its origin: a customer's server is one machine whatever the path) and who is asking (the provider counts its limit per key or account). The
+ * (its origin: a customer's server is one machine whatever the path) and who
+ * is asking (the provider counts its limit per key or account). The
  * credential part is a one-way hash, so no secret is held in the key.
  */
 function trafficKey(api: ProviderApi, origin: string, credentials: ICredentialDataDecryptedObject): string {
-	// A run reads its credential once (runCredentials), so its items share the object and the hash.
-	let keys = trafficKeys.get(credentials);
-	if (!keys) {
-		keys = new Map();
-		trafficKeys.set(credentials, keys);
+	// Hashed once per credential object: a run reads its credential once
+	// (runCredentials), the object belongs to one credential type and so to one
+	// provider, its origin comes from its own fields, and identity fields do
+	// not change during use (provider.ts).
+	let key = trafficKeys.get(credentials);
+	if (key === undefined) {
+		const identity = (api.identityFields ?? api.secretFields).map((field) => String(credentials[field] ?? ''));
+		key = `${api.id} ${createHash('sha256').update(JSON.stringify([api.id, origin, ...identity])).digest('hex').slice(0, 32)}`;
+		trafficKeys.set(credentials, key);
 	}
-	const known = keys.get(`${api.id} ${origin}`);
-	if (known !== undefined) return known;
-	const key = hashTrafficKey(api, origin, credentials);
-	keys.set(`${api.id} ${origin}`, key);
 	return key;
-}
-
-const trafficKeys = new WeakMap<ICredentialDataDecryptedObject, Map<string, string>>();
-
-function hashTrafficKey(api: ProviderApi, origin: string, credentials: ICredentialDataDecryptedObject): string {
-	const identity = (api.identityFields ?? api.secretFields).map((field) => String(credentials[field] ?? ''));
-	const hash = createHash('sha256').update(JSON.stringify([api.id, origin, ...identity])).digest('hex');
-	return `${api.id} ${hash.slice(0, 32)}`;
 }
 
 function formEncode(body: IDataObject): string {

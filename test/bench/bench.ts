@@ -539,6 +539,49 @@ function burstWorkflows(sandbox: Sandbox): { ids: string[]; workflows: unknown[]
 	};
 }
 
+/**
+ * Runs two workflows alternately (compareExecutions) and adds their rows: the
+ * HTTP Request baseline, then ours with its ratio, against `maxRatio` when
+ * given (every run must get every link) or for information.
+ */
+async function executeComparison(
+	ctx: Context,
+	n8n: N8nInstance,
+	comparison: {
+		label: string;
+		scenario: string;
+		items: number;
+		latencyMs: number;
+		runs: { ours: [string, Minter]; baseline: [string, Minter] };
+		maxRatio?: number;
+	},
+): Promise<void> {
+	const { label, scenario, items, runs, maxRatio } = comparison;
+	const measured = await compareExecutions(n8n, ctx.sandbox, runs, { latencyMs: comparison.latencyMs }, label);
+	const ours = medianRun(measured.ours);
+	const baseline = medianRun(measured.baseline);
+	const ratio = ratioOf(ours, baseline, items);
+	ctx.rows.push(
+		{ items, row: { scenario, node: runs.baseline[1].label, m: baseline, target: 'baseline' } },
+		{
+			items,
+			row: {
+				scenario,
+				node: runs.ours[1].label,
+				m: ours,
+				ratio,
+				...(maxRatio === undefined
+					? { target: 'for information (no probe round)' }
+					: {
+							target: `≤ ${maxRatio.toFixed(1)}× HTTP Request, ${items}/${items}`,
+							pass: ratio !== undefined && ratio <= maxRatio && measured.ours.every((run) => run.links === items),
+						}),
+			},
+		},
+	);
+	ctx.notes.push(`${label}, each run (ours / HTTP Request, ms): ${measured.ours.map((run, index) => `${run.ms}/${measured.baseline[index].ms}`).join(', ')}`);
+}
+
 /** 3 and 4: `n8n execute` runs. */
 async function executeScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
 	const { sandbox } = ctx;
@@ -557,48 +600,27 @@ async function executeScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
 		executeWorkflow('benchInstHttp200', customerHttp, 200),
 	]);
 
-	// 3a twice: the first run to the provider in a fresh process (which pays
-	// the probe round, README "Speed and rate limits"): the target; and, for
-	// information, a run in a process that has talked to the provider, as
-	// every run but the first does in a running n8n.
+	// 3a twice: the first run to the provider in a fresh process: the target;
+	// and, for information, a run in a process that has talked to the provider
+	// (no probe round, README "Speed and rate limits"), as every run but the
+	// first does in a running n8n.
 	progress('3a. n8n execute: 200 items, 50 ms latency, first run to the provider in a fresh process');
-	const a = await compareExecutions(n8n, sandbox, { ours: ['benchOurs200', ours], baseline: ['benchHttp200', http] }, { latencyMs: 50 }, '3a');
-	const aOurs = medianRun(a.ours);
-	const aHttp = medianRun(a.baseline);
-	const aRatio = ratioOf(aOurs, aHttp, 200);
+	await executeComparison(ctx, n8n, {
+		label: '3a',
+		scenario: '3a. execute, 200 items, 50 ms',
+		items: 200,
+		latencyMs: 50,
+		runs: { ours: ['benchOurs200', ours], baseline: ['benchHttp200', http] },
+		maxRatio: TARGETS.execute200.maxRatio,
+	});
 	progress('3a. n8n execute: 200 items, 50 ms latency, the process has talked to the provider (second pass)');
-	const later = await compareExecutions(n8n, sandbox, { ours: ['benchOurs200Second', ours], baseline: ['benchHttp200Second', http] }, { latencyMs: 50 }, '3a later');
-	const laterOurs = medianRun(later.ours);
-	const laterHttp = medianRun(later.baseline);
-	ctx.rows.push(
-		{ items: 200, row: { scenario: '3a. execute, 200 items, 50 ms', node: http.label, m: aHttp, target: 'baseline' } },
-		{
-			items: 200,
-			row: {
-				scenario: '3a. execute, 200 items, 50 ms',
-				node: ours.label,
-				m: aOurs,
-				ratio: aRatio,
-				target: `≤ ${TARGETS.execute200.maxRatio.toFixed(1)}× HTTP Request, 200/200`,
-				pass: aRatio !== undefined && aRatio <= TARGETS.execute200.maxRatio && a.ours.every((run) => run.links === 200),
-			},
-		},
-		{ items: 200, row: { scenario: '3a. the same, a later run in the process', node: http.label, m: laterHttp, target: 'baseline' } },
-		{
-			items: 200,
-			row: {
-				scenario: '3a. the same, a later run in the process',
-				node: ours.label,
-				m: laterOurs,
-				ratio: ratioOf(laterOurs, laterHttp, 200),
-				target: 'for information (no probe round)',
-			},
-		},
-	);
-	ctx.notes.push(
-		`3a, each run (ours / HTTP Request, ms): ${a.ours.map((run, index) => `${run.ms}/${a.baseline[index].ms}`).join(', ')}`,
-		`3a later run, each run (ours / HTTP Request, ms): ${later.ours.map((run, index) => `${run.ms}/${later.baseline[index].ms}`).join(', ')}`,
-	);
+	await executeComparison(ctx, n8n, {
+		label: '3a later run',
+		scenario: '3a. the same, a later run in the process',
+		items: 200,
+		latencyMs: 50,
+		runs: { ours: ['benchOurs200Second', ours], baseline: ['benchHttp200Second', http] },
+	});
 
 	progress(`3b. n8n execute: 200 items, limit ${RATE_LIMIT}/s`);
 	const limited = { latencyMs: 50, limit: RATE_LIMIT };
@@ -621,25 +643,14 @@ async function executeScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
 	);
 
 	progress('3c. n8n execute: 2,000 items, 20 ms latency');
-	const c = await compareExecutions(n8n, sandbox, { ours: ['benchOurs2000', ours], baseline: ['benchHttp2000', http] }, { latencyMs: 20 }, '3c');
-	const cOurs = medianRun(c.ours);
-	const cHttp = medianRun(c.baseline);
-	const cRatio = ratioOf(cOurs, cHttp, 2000);
-	ctx.rows.push(
-		{ items: 2000, row: { scenario: '3c. execute, 2,000 items, 20 ms', node: http.label, m: cHttp, target: 'baseline' } },
-		{
-			items: 2000,
-			row: {
-				scenario: '3c. execute, 2,000 items, 20 ms',
-				node: ours.label,
-				m: cOurs,
-				ratio: cRatio,
-				target: `≤ ${TARGETS.execute2000.maxRatio.toFixed(1)}× HTTP Request, 2000/2000`,
-				pass: cRatio !== undefined && cRatio <= TARGETS.execute2000.maxRatio && c.ours.every((run) => run.links === 2000),
-			},
-		},
-	);
-	ctx.notes.push(`3c, each run (ours / HTTP Request, ms): ${c.ours.map((run, index) => `${run.ms}/${c.baseline[index].ms}`).join(', ')}`);
+	await executeComparison(ctx, n8n, {
+		label: '3c',
+		scenario: '3c. execute, 2,000 items, 20 ms',
+		items: 2000,
+		latencyMs: 20,
+		runs: { ours: ['benchOurs2000', ours], baseline: ['benchHttp2000', http] },
+		maxRatio: TARGETS.execute2000.maxRatio,
+	});
 
 	progress("4. n8n execute: a customer's server (Installatron), 200 items, 50 ms latency");
 	const dHttp = await measureExecution(n8n, sandbox, 'benchInstHttp200', customerHttp, { latencyMs: 50 });

@@ -29,4 +29,14 @@ describe('watching a run signal from many places (abort.ts)', () => {
 		// The first was called with the list as it stood: the second still runs once.
 		expect(calls).toEqual(['first', 'second']);
 	});
+
+	it('a signal that has aborted already is reported at once, and gets no listener', () => {
+		const run = new AbortController();
+		const reason = new Error('cancelled');
+		run.abort(reason);
+		const calls: unknown[] = [];
+		onAbort(run.signal, (each) => calls.push(each))();
+		expect(calls).toEqual([reason]);
+		expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+	});
 });
