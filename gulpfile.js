@@ -11,6 +11,14 @@
  *              every node shares (nodes/shared/traffic.ts). n8n-workflow stays
  *              external because n8n provides it.
  *   assets     SVG icons and codex (*.node.json) files next to the bundles
+ *   packages   build/<package name>/: every package this tree publishes, each
+ *              a folder n8n's tools accept as a package root: the all-in-one
+ *              n8n-nodes-sso-link and one n8n-nodes-sso-link-<provider id> per
+ *              registry entry with a `servicePackage` (nodes/providers/index.ts).
+ *              Each holds its own source (what n8n's lint and scanner read),
+ *              its dist/ bundled from that source alone, package.json, README
+ *              (generated from README.md), LICENSE and n8n's default
+ *              eslint.config.mjs. `npm run package` packs them.
  */
 const { src, dest, series, parallel } = require('gulp');
 const { execFileSync } = require('node:child_process');
@@ -18,12 +26,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
 
+const { stagePackages } = require('./scripts/packages');
+
 const root = __dirname;
 const dist = path.join(root, 'dist');
 
-function listEntries(dir, suffix) {
+function listEntries(dir, suffix, base = root) {
 	const found = [];
-	for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })) {
+	for (const entry of fs.readdirSync(path.join(base, dir), { withFileTypes: true, recursive: true })) {
 		if (entry.isFile() && entry.name.endsWith(suffix)) {
 			found.push(path.join(entry.parentPath ?? entry.path, entry.name));
 		}
@@ -52,18 +62,18 @@ function isCoreModule(relative) {
 	);
 }
 
-function coreModules() {
-	return [...listEntries('nodes', '.ts'), ...listEntries('credentials', '.ts')]
-		.map((file) => path.relative(root, file).replace(/\\/g, '/').replace(/\.ts$/, ''))
+function coreModules(base) {
+	return [...listEntries('nodes', '.ts', base), ...listEntries('credentials', '.ts', base)]
+		.map((file) => path.relative(base, file).replace(/\\/g, '/').replace(/\.ts$/, ''))
 		.filter(isCoreModule);
 }
 
 /** The file an import of the project's own code resolves to, as isCoreModule names it. */
-function projectModule(resolveDir, request) {
+function projectModule(base, resolveDir, request) {
 	const absolute = path.resolve(resolveDir, request);
 	for (const candidate of [`${absolute}.ts`, path.join(absolute, 'index.ts'), absolute]) {
 		if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
-			return path.relative(root, candidate).replace(/\\/g, '/').replace(/\.ts$/, '');
+			return path.relative(base, candidate).replace(/\\/g, '/').replace(/\.ts$/, '');
 		}
 	}
 	return undefined;
@@ -73,7 +83,7 @@ function projectModule(resolveDir, request) {
  * Replaces every import of a core module in an entry with a property of
  * dist/core.js, required by a path relative to the entry's output file.
  */
-function useCore(requireCore) {
+function useCore(base, requireCore) {
 	return {
 		name: 'use-core',
 		setup(build) {
@@ -85,7 +95,7 @@ function useCore(requireCore) {
 					// A library used outside the core would be a second copy of it in dist/.
 					return { errors: [{ text: `${args.path}: import it in nodes/shared/ or nodes/providers/, not in a node or credential` }] };
 				}
-				const key = projectModule(args.resolveDir, args.path);
+				const key = projectModule(base, args.resolveDir, args.path);
 				return key && isCoreModule(key) ? { path: key, namespace: 'core' } : undefined;
 			});
 			build.onLoad({ filter: /.*/, namespace: 'core' }, (args) => ({
@@ -110,8 +120,10 @@ const ESBUILD_COMMON = {
 /** Libraries bundled into dist/core.js; each one's licence notice is in LICENSE. */
 const BUNDLED_LIBRARIES = ['zod'];
 
-async function bundle() {
-	const modules = coreModules();
+/** Bundles the package whose source is in `base` into `base`/dist (see the top of this file). */
+async function bundleInto(base) {
+	const out = path.join(base, 'dist');
+	const modules = coreModules(base);
 	const core = await esbuild.build({
 		...ESBUILD_COMMON,
 		metafile: true,
@@ -119,11 +131,11 @@ async function bundle() {
 			contents: `module.exports = {\n${modules
 				.map((name) => `\t${JSON.stringify(name)}: require(${JSON.stringify(`./${name}`)}),`)
 				.join('\n')}\n};\n`,
-			resolveDir: root,
+			resolveDir: base,
 			sourcefile: 'core.js',
 			loader: 'js',
 		},
-		outfile: path.join(dist, 'core.js'),
+		outfile: path.join(out, 'core.js'),
 	});
 	const bundled = new Set(
 		Object.keys(core.metafile.inputs)
@@ -134,23 +146,27 @@ async function bundle() {
 	if (unlisted.length > 0) {
 		throw new Error(`dist/core.js bundles ${unlisted.join(', ')}: add each licence notice to LICENSE and the name to BUNDLED_LIBRARIES`);
 	}
-	const entries = [...listEntries('nodes', '.node.ts'), ...listEntries('credentials', '.credentials.ts')];
+	const entries = [...listEntries('nodes', '.node.ts', base), ...listEntries('credentials', '.credentials.ts', base)];
 	// Entries at the same depth share the relative path to dist/core.js.
 	const byCorePath = new Map();
 	for (const entry of entries) {
-		const outDir = path.dirname(path.join(dist, path.relative(root, entry)));
-		const requireCore = path.relative(outDir, path.join(dist, 'core.js')).replace(/\\/g, '/');
+		const outDir = path.dirname(path.join(out, path.relative(base, entry)));
+		const requireCore = path.relative(outDir, path.join(out, 'core.js')).replace(/\\/g, '/');
 		byCorePath.set(requireCore, [...(byCorePath.get(requireCore) ?? []), entry]);
 	}
 	for (const [requireCore, entryPoints] of byCorePath) {
 		await esbuild.build({
 			...ESBUILD_COMMON,
 			entryPoints,
-			outbase: root,
-			outdir: dist,
-			plugins: [useCore(requireCore.startsWith('.') ? requireCore : `./${requireCore}`)],
+			outbase: base,
+			outdir: out,
+			plugins: [useCore(base, requireCore.startsWith('.') ? requireCore : `./${requireCore}`)],
 		});
 	}
+}
+
+async function bundle() {
+	await bundleInto(root);
 }
 
 function icons() {
@@ -189,12 +205,18 @@ const start = tool('scripts/start.ts', 'start.js');
 /** `npm run screenshots`: the README's pictures of the editor. */
 const screenshots = tool('scripts/screenshots.ts', 'screenshots.js');
 
+/** build/<package name>/ for every package (scripts/packages.js); needs dist/core.js for the registry. */
+async function packages() {
+	await stagePackages(root, bundleInto);
+}
+
 exports.clean = clean;
 exports.sandbox = sandbox;
 exports.bench = bench;
 exports.start = start;
 exports.screenshots = screenshots;
 exports.typecheck = typecheck;
-exports.bundle = series(clean, parallel(bundle, icons, codex));
-exports.build = series(clean, typecheck, parallel(bundle, icons, codex));
+exports.packages = packages;
+exports.bundle = series(clean, parallel(bundle, icons, codex), packages);
+exports.build = series(clean, typecheck, parallel(bundle, icons, codex), packages);
 exports.default = exports.build;

@@ -1,6 +1,7 @@
 /**
  * `npm run scan`: n8n's verification scanner (@n8n/scan-community-package),
- * both of its ESLint legs, on this package as n8n would see it once published:
+ * both of its ESLint legs, on every package (build/<package name>/,
+ * scripts/packages.js) as n8n would see it once published:
  *   1. the source: package.json, nodes/ and credentials/ (SOURCE_FILE_PATTERNS);
  *   2. the packed tarball, unpacked: every .js file and package.json.
  * Its CLI downloads a published package from npm; an unpublished one is
@@ -8,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { SOURCE_FILE_PATTERNS, analyzePackage } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { listPackages } = createRequire(import.meta.url)('./packages.js');
 const work = mkdtempSync(path.join(tmpdir(), 'sso-link-scan-'));
 let failed = false;
 
@@ -28,11 +31,14 @@ async function leg(name, dir, patterns) {
 }
 
 try {
-	await leg('source', root, SOURCE_FILE_PATTERNS);
-	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop();
-	const unpacked = path.join(work, 'package');
-	execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work]);
-	await leg('tarball', unpacked, ['**/*.js', 'package.json']);
+	for (const entry of listPackages(root)) {
+		const dir = path.join(root, entry.dir);
+		await leg(`${entry.name} source`, dir, SOURCE_FILE_PATTERNS);
+		const into = mkdtempSync(path.join(work, 'pack-'));
+		const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', into], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop();
+		execFileSync('tar', ['-xzf', path.join(into, tarball), '-C', into]);
+		await leg(`${entry.name} tarball`, path.join(into, 'package'), ['**/*.js', 'package.json']);
+	}
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

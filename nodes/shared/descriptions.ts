@@ -27,7 +27,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				"0 (automatic): as fast as the provider allows, shared with every workflow of this n8n that uses the same credential; a customer's own server (Installatron, WISECP, Custom) gets at most 6 at once. A number caps (or raises) the requests in flight to the provider, 1 for one at a time.",
+				"0 (automatic): as fast as the provider allows, shared with every workflow of this n8n that uses the same credential; an API on a customer's own server (an installer or billing panel, a Custom API) gets at most 6 at once. A number caps (or raises) the requests in flight to the provider, 1 for one at a time.",
 		},
 		{
 			displayName: 'Max Retries',

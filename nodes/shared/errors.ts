@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ProviderId } from './schemas';
+import type { ProviderIdentity } from './provider';
 
 /**
  * Everything known about a failed provider call, already in the provider's
@@ -11,7 +11,7 @@ import type { ProviderId } from './schemas';
  * errors, and the only place that redacts.
  */
 export interface ProviderFailure {
-	provider: ProviderId;
+	provider: ProviderIdentity;
 	/** The provider's machine code (`not_found`, `install_not_found`, …) or one of TRANSPORT_CODES. */
 	code: string;
 	/** HTTP status, or null when no response came. */
@@ -54,7 +54,8 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /** The fields of a node error that the runner copies into a continueOnFail item. */
 export interface ProviderErrorContext {
-	provider: ProviderId;
+	/** The provider's id (`ProviderIdentity.id`), as outputs carry it. */
+	provider: string;
 	providerCode: string;
 }
 
@@ -79,14 +80,14 @@ export function toNodeApiError(
 ): NodeApiError {
 	const message = redact(failure.message, secrets);
 	const code = safeCode(failure.code, secrets);
-	const codeLine = `${providerDisplayName(failure.provider)} error code: ${code}`;
+	const codeLine = `${failure.provider.displayName} error code: ${code}`;
 	const description = failure.description
 		? `${redact(failure.description, secrets)}\n${codeLine}`
 		: codeLine;
 	// Only these sanitized fields reach n8n: the raw response (with its request
 	// config and Authorization header) is never handed to NodeApiError.
 	const safeResponse: JsonObject = {
-		provider: failure.provider,
+		provider: failure.provider.id,
 		code,
 		httpCode: failure.httpCode,
 		message,
@@ -100,7 +101,7 @@ export function toNodeApiError(
 	// n8n swaps a message that merely mentions a Node.js error code (EEXIST,
 	// ECONNRESET, …) for its own sentence; the provider's words stay.
 	error.message = message;
-	const context: ProviderErrorContext = { provider: failure.provider, providerCode: code };
+	const context: ProviderErrorContext = { provider: failure.provider.id, providerCode: code };
 	Object.assign(error.context, context);
 	return error;
 }
@@ -117,8 +118,8 @@ function safeCode(code: unknown, secrets: readonly string[]): string {
 }
 
 /** The HTTP status of an error raised for `provider`'s answer (undefined for anything else). */
-export function providerErrorStatus(error: unknown, provider: ProviderId): number | undefined {
-	if (getProviderErrorContext(error)?.provider !== provider) return undefined;
+export function providerErrorStatus(error: unknown, provider: ProviderIdentity): number | undefined {
+	if (getProviderErrorContext(error)?.provider !== provider.id) return undefined;
 	const status = Number((error as NodeApiError).httpCode);
 	return Number.isInteger(status) ? status : undefined;
 }
@@ -149,27 +150,15 @@ export function invalidParameterError(
 	parameterDisplayName: string,
 	problem: string,
 	itemIndex: number,
-	provider?: ProviderId,
+	provider?: ProviderIdentity,
 ): NodeOperationError {
 	const error = new NodeOperationError(node, `Invalid "${parameterDisplayName}": ${problem}`, {
 		itemIndex,
 		description: `Fix the "${parameterDisplayName}" parameter; no request was sent.`,
 	});
 	if (provider) {
-		const context: ProviderErrorContext = { provider, providerCode: 'invalid_parameter' };
+		const context: ProviderErrorContext = { provider: provider.id, providerCode: 'invalid_parameter' };
 		Object.assign(error.context, context);
 	}
 	return error;
-}
-
-const PROVIDER_NAMES: Record<ProviderId, string> = {
-	hostup: 'HostUp',
-	installatron: 'Installatron',
-	mailup: 'MailUp',
-	wisecp: 'WISECP',
-	custom: 'Provider',
-};
-
-export function providerDisplayName(provider: ProviderId): string {
-	return PROVIDER_NAMES[provider];
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, INodeParameterResourceLocator } from 'n8n-workflow';
 
 import { invalidParameterError } from './errors';
-import type { ProviderId } from './schemas';
+import type { ProviderIdentity } from './provider';
 
 /** The shape of a provider id, checked in the editor and again before any request. */
 export interface IdFormat {
@@ -80,7 +80,7 @@ export function getValidatedId(
 	ctx: IExecuteFunctions,
 	parameter: { name: string; displayName: string; idFormat: IdFormat },
 	itemIndex: number,
-	provider: ProviderId,
+	provider: ProviderIdentity,
 ): string {
 	const raw = ctx.getNodeParameter(parameter.name, itemIndex, '') as
 		| INodeParameterResourceLocator

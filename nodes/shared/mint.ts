@@ -13,7 +13,7 @@ export async function createSsoLink(
 ): Promise<SsoLink> {
 	const minted = await target.mint.call(ctx, itemIndex);
 	try {
-		return normalizeSsoLink(target.provider, target.target, minted);
+		return normalizeSsoLink(target.provider.id, target.target, minted);
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), 'The provider returned a login link that is not an http(s) URL', {
 			itemIndex,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
-import { TRANSPORT_CODES, providerDisplayName, toNodeApiError } from './errors';
-import type { ProviderId } from './schemas';
+import { TRANSPORT_CODES, toNodeApiError } from './errors';
+import type { ProviderIdentity } from './provider';
 
 /** The `returnAll` and `limit` parameters of every getMany (README, "Return All"). */
 export function returnAllProperties(): INodeProperties[] {
@@ -55,7 +55,7 @@ export interface PageRequest {
 
 /** One provider listing, as collectPages needs to follow it. */
 export interface Listing<T> {
-	provider: ProviderId;
+	provider: ProviderIdentity;
 	/** What is listed, plural, for messages: "installs". */
 	noun: string;
 	/**
@@ -104,7 +104,7 @@ export async function collectPages<T>(
 	wanted: number | undefined,
 	itemIndex: number,
 ): Promise<T[]> {
-	const name = providerDisplayName(listing.provider);
+	const name = listing.provider.displayName;
 	const { noun } = listing;
 	const numbered = listing.startsAt === 'PageNumber';
 	const fail = (message: string, description: string) =>

@@ -10,7 +10,18 @@ import type {
 import type { ProviderFailure } from './errors';
 import type { HeaderBag } from './retry';
 import type { TrafficProfile } from './traffic';
-import type { LinkTarget, MintedLink, ProviderId } from './schemas';
+import type { MintedLink } from './schemas';
+
+/**
+ * Who a provider is, declared once in its own folder (its api.ts): the core
+ * names no provider, it reads these.
+ */
+export interface ProviderIdentity {
+	/** The `provider` field of outputs and Continue On Fail items (README, "The link output"). */
+	id: string;
+	/** The provider's name in messages: "HostUp did not answer …". */
+	displayName: string;
+}
 
 /** The contexts that may call a provider: node executions and the editor's resource pickers. */
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -25,7 +36,7 @@ export interface RawResponse {
 
 /** How the transport talks to one provider. One per provider, in its api.ts. */
 export interface ProviderApi {
-	id: ProviderId;
+	provider: ProviderIdentity;
 	credentialType: string;
 	/** The URL that request paths are appended to, from the credential. */
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
@@ -76,8 +87,9 @@ export interface SsoTarget {
 	value: string;
 	displayName: string;
 	description: string;
-	provider: ProviderId;
-	target: LinkTarget;
+	provider: ProviderIdentity;
+	/** What the link opens: the output's `target` (README, "The link output"). */
+	target: string;
 	credentialType: string;
 	/** Node parameters (without displayOptions), in the order the editor shows them. */
 	properties: INodeProperties[];
@@ -104,8 +116,30 @@ export interface CredentialTest {
 	test: ICredentialTestFunction;
 }
 
+/**
+ * A provider's own npm package, `n8n-nodes-sso-link-<provider id>` (README,
+ * "Install into n8n"): n8n verifies one service per package. The build
+ * (gulpfile.js) makes it from these names alone: the node, the credential,
+ * the provider's folder and the core, nothing of another provider.
+ */
+export interface ServicePackage {
+	/** The node's folder: `nodes/<node>/<node>.node.ts` and its codex `<node>.node.json`. */
+	node: string;
+	/** `credentials/<credential>.credentials.ts`. */
+	credential: string;
+	/** `icons/<icon>.svg` and `icons/<icon>.dark.svg`. */
+	icon: string;
+	/** The npm description. */
+	description: string;
+	/** npm keywords besides the ones every package of this project has. */
+	keywords: string[];
+}
+
 /** One provider in the registry: the links it mints, its resource pickers and credential tests. */
 export interface ProviderModule {
+	provider: ProviderIdentity;
+	/** Its own npm package; absent for a provider only the SSO Link node offers (Custom). */
+	servicePackage?: ServicePackage;
 	ssoTargets: SsoTarget[];
 	listSearch: Record<string, ListSearchMethod>;
 	credentialTests?: CredentialTest[];

@@ -3,20 +3,13 @@ import type { ZodTypeAny } from 'zod';
 
 import { isHttpUrl } from './urls';
 
-/** Which provider a link or an error came from; the `provider` field of every output. */
-export const providerIdSchema = z.enum(['hostup', 'installatron', 'mailup', 'wisecp', 'custom']);
-export type ProviderId = z.infer<typeof providerIdSchema>;
-
-/** What a login link opens; the `target` field of every createSsoLink output. */
-export const linkTargetSchema = z.enum([
-	'wordpressAdmin',
-	'controlPanel',
-	'applicationAdmin',
-	'console',
-	'clientArea',
-	'custom',
-]);
-export type LinkTarget = z.infer<typeof linkTargetSchema>;
+/**
+ * The `provider` and `target` fields of every output: values each provider
+ * declares in its own folder (README, "The link output" lists them). The core
+ * checks their form only, so it names no provider and a per-service package
+ * carries no other provider's values.
+ */
+const outputIdentifier = z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'not an identifier');
 
 /**
  * A time as this package writes it (`Date.toISOString()`). A fixed pattern
@@ -34,8 +27,8 @@ export const httpUrlSchema = z.string().refine(isHttpUrl, 'not an http(s) URL');
  */
 export const ssoLinkSchema = z
 	.object({
-		provider: providerIdSchema,
-		target: linkTargetSchema,
+		provider: outputIdentifier,
+		target: outputIdentifier,
 		resourceId: z.string().nullable(),
 		// A login link is a web page: javascript:, data:, file: … are refused.
 		url: httpUrlSchema,
@@ -115,8 +108,8 @@ export interface MintedLink {
  * not given, so a lifetime given beside it still counts.
  */
 export function normalizeSsoLink(
-	provider: ProviderId,
-	target: LinkTarget,
+	provider: string,
+	target: string,
 	minted: MintedLink,
 	now: Date = new Date(),
 ): SsoLink {
@@ -147,8 +140,8 @@ export function normalizeSsoLink(
 }
 
 /**
- * Field names that hold secrets in provider listings (Installatron's `db-pass`,
- * any password, secret, token or key). Listing outputs never carry them.
+ * Field names that hold secrets in provider listings (a database password
+ * such as `db-pass`, any password, secret, token or key). Listing outputs never carry them.
  */
 const SECRET_FIELD = /(pass(word)?|passwd|secret|token|api[-_]?key|private[-_]?key)$/i;
 

@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { TRANSPORT_CODES, asNodeError, findInCauses, providerDisplayName, toNodeApiError } from './errors';
+import { TRANSPORT_CODES, asNodeError, findInCauses, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { HeaderBag, RetryPolicy } from './retry';
@@ -277,7 +277,7 @@ function trafficKey(api: ProviderApi, origin: string, credentials: ICredentialDa
 	let key = trafficKeys.get(credentials);
 	if (key === undefined) {
 		const identity = (api.identityFields ?? api.secretFields).map((field) => String(credentials[field] ?? ''));
-		key = `${api.id} ${createHash('sha256').update(JSON.stringify([api.id, origin, ...identity])).digest('hex').slice(0, 32)}`;
+		key = `${api.provider.id} ${createHash('sha256').update(JSON.stringify([api.provider.id, origin, ...identity])).digest('hex').slice(0, 32)}`;
 		trafficKeys.set(credentials, key);
 	}
 	return key;
@@ -360,11 +360,11 @@ export function networkFailure(
 	code: string | undefined,
 	policy: RetryPolicy,
 ): ProviderFailure {
-	const name = providerDisplayName(api.id);
+	const name = api.provider.displayName;
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code?.includes('TIMEOUT');
 	if (timedOut) {
 		return {
-			provider: api.id,
+			provider: api.provider,
 			code: TRANSPORT_CODES.timeout,
 			httpCode: null,
 			message: `${name} did not answer within ${Math.round(policy.timeoutMs / 1000)} second${Math.round(policy.timeoutMs / 1000) === 1 ? '' : 's'}`,
@@ -374,7 +374,7 @@ export function networkFailure(
 	// The raw code (ECONNRESET, …) stays out of the message: n8n replaces any
 	// message containing one with its own generic sentence.
 	return {
-		provider: api.id,
+		provider: api.provider,
 		code: TRANSPORT_CODES.network,
 		httpCode: null,
 		message: `Could not reach ${name} at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'network error'}`,
@@ -399,14 +399,14 @@ function invalidResponseFailure(
 	response: RawResponse,
 	problem: string,
 ): ProviderFailure {
-	const name = providerDisplayName(api.id);
+	const name = api.provider.displayName;
 	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
 	const message =
 		response.json === undefined
 			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
 			: `${name} answered with an unexpected response (${problem})`;
 	return {
-		provider: api.id,
+		provider: api.provider,
 		code: TRANSPORT_CODES.invalidResponse,
 		httpCode: response.status,
 		message,

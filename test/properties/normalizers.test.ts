@@ -8,16 +8,18 @@ import type { INode } from 'n8n-workflow';
 import { ZodError } from 'zod';
 
 import { redact, toNodeApiError } from '../../nodes/shared/errors';
-import type { LinkTarget, MintedLink, ProviderId } from '../../nodes/shared/schemas';
+import type { MintedLink } from '../../nodes/shared/schemas';
 import { isSecretFieldName, normalizeSsoLink, readProviderTime, ssoLinkSchema, withoutSecretFields } from '../../nodes/shared/schemas';
 import { valueAtPath } from '../../nodes/providers/custom';
+import { HOSTUP } from '../../nodes/providers/hostUp/api';
+import { WISECP } from '../../nodes/providers/wisecp/api';
 import { DATABASE_FIELD } from '../../nodes/providers/installatron/api';
 import { MARK, NODE, errorSurface, jsonArb, plant, secretArb } from './arbitraries';
 
 const RUNS = 400;
 
-const providerArb = fc.constantFrom<ProviderId>('hostup', 'installatron', 'mailup', 'wisecp', 'custom');
-const targetArb = fc.constantFrom<LinkTarget>('wordpressAdmin', 'controlPanel', 'applicationAdmin', 'console', 'clientArea', 'custom');
+const providerArb = fc.constantFrom('hostup', 'installatron', 'mailup', 'wisecp', 'custom');
+const targetArb = fc.constantFrom('wordpressAdmin', 'controlPanel', 'applicationAdmin', 'console', 'clientArea', 'custom');
 const nowArb = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
 
 const urlArb = fc.oneof(
@@ -310,7 +312,7 @@ describe('toNodeApiError', () => {
 	it("keeps the provider's words, even those that contain a Node error code", () => {
 		fc.assert(
 			fc.property(fc.constantFrom('A preexisting SSO session blocks this login.', 'The deepermost folder is locked.', 'Remove the preexisting token first.'), (message) => {
-				const error = toNodeApiError(node, { provider: 'hostup', code: 'conflict', httpCode: 409, message }, []);
+				const error = toNodeApiError(node, { provider: HOSTUP, code: 'conflict', httpCode: 409, message }, []);
 				expect(error.message).toBe(message);
 			}),
 			{ numRuns: 10 },
@@ -322,7 +324,7 @@ describe('toNodeApiError', () => {
 			fc.property(secretArb, fc.string(), fc.string(), (secret, message, description) => {
 				const error = toNodeApiError(
 					node,
-					{ provider: 'wisecp', code: 'wisecp_error', httpCode: 500, message: `${message}${secret}`, description: `${secret}${description}` },
+					{ provider: WISECP, code: 'wisecp_error', httpCode: 500, message: `${message}${secret}`, description: `${secret}${description}` },
 					[secret],
 				);
 				expect(errorSurface(error)).not.toContain(secret);

@@ -20,7 +20,8 @@ const RUNS = 400;
 
 interface ParserCase {
 	name: string;
-	provider: ProviderFailure['provider'];
+	/** The provider id the failures carry. */
+	provider: string;
 	parse(response: RawResponse): ProviderFailure | undefined;
 	/** A 2xx body this provider treats as a failure. */
 	failsWith2xx?(json: unknown): boolean;
@@ -89,8 +90,8 @@ const PARSERS: ParserCase[] = [
 	},
 ];
 
-function checkFailure(failure: ProviderFailure, provider: ProviderFailure['provider'], status: number): void {
-	expect(failure.provider).toBe(provider);
+function checkFailure(failure: ProviderFailure, provider: string, status: number): void {
+	expect(failure.provider.id).toBe(provider);
 	expect(failure.httpCode).toBe(status);
 	expect(typeof failure.message).toBe('string');
 	expect(typeof failure.code).toBe('string');
@@ -207,7 +208,7 @@ describe('parseMailUpTokenError', () => {
 				fc.pre(!namedLikePrototypeMember(thrown));
 				const failure = parseMailUpTokenError(thrown);
 				if (failure) {
-					expect(failure.provider).toBe('mailup');
+					expect(failure.provider.id).toBe('mailup');
 					expect(typeof failure.message).toBe('string');
 					expect(typeof failure.code).toBe('string');
 				}

@@ -16,7 +16,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getProviderErrorContext } from '../../nodes/shared/errors';
 import type { IdFormat } from '../../nodes/shared/locators';
 import { getValidatedId } from '../../nodes/shared/locators';
-import type { ProviderId } from '../../nodes/shared/schemas';
+import type { ProviderIdentity } from '../../nodes/shared/provider';
+import { HOSTUP } from '../../nodes/providers/hostUp/api';
+import { INSTALLATRON } from '../../nodes/providers/installatron/api';
+import { WISECP } from '../../nodes/providers/wisecp/api';
 import { accountIdParameter, siteIdParameter } from '../../nodes/providers/hostUp/index';
 import { installIdParameter } from '../../nodes/providers/installatron/index';
 import { userIdParameter } from '../../nodes/providers/wisecp/index';
@@ -39,11 +42,11 @@ afterAll(async () => sandbox.close());
 /** Executions are real: a modest number of runs, several items each. */
 const EXECUTION_RUNS = 30;
 
-const PICKERS: Array<{ parameter: { name: string; displayName: string; idFormat: IdFormat }; provider: ProviderId }> = [
-	{ parameter: accountIdParameter, provider: 'hostup' },
-	{ parameter: siteIdParameter, provider: 'hostup' },
-	{ parameter: installIdParameter, provider: 'installatron' },
-	{ parameter: userIdParameter, provider: 'wisecp' },
+const PICKERS: Array<{ parameter: { name: string; displayName: string; idFormat: IdFormat }; provider: ProviderIdentity }> = [
+	{ parameter: accountIdParameter, provider: HOSTUP },
+	{ parameter: siteIdParameter, provider: HOSTUP },
+	{ parameter: installIdParameter, provider: INSTALLATRON },
+	{ parameter: userIdParameter, provider: WISECP },
 ];
 
 /** Strings of the id's form, near misses of it, and anything. */
@@ -84,7 +87,7 @@ describe('getValidatedId (every picker\'s id format)', () => {
 				} catch (error) {
 					expect(error).toBeInstanceOf(NodeOperationError);
 					expect((error as Error).message).toMatch(new RegExp(`^Invalid "${parameter.displayName}": `));
-					expect(getProviderErrorContext(error)).toEqual({ provider, providerCode: 'invalid_parameter' });
+					expect(getProviderErrorContext(error)).toEqual({ provider: provider.id, providerCode: 'invalid_parameter' });
 					return;
 				}
 				expect(id).toBe(String(value).trim());

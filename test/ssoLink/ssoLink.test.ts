@@ -420,7 +420,7 @@ describe('generated from the registry', () => {
 			value: 'acmePanel',
 			displayName: 'Acme Panel',
 			description: 'test',
-			provider: 'custom',
+			provider: { id: 'acme', displayName: 'Acme' },
 			target: 'controlPanel',
 			credentialType: 'acmePanelApi',
 			properties: [{ displayName: 'Panel User', name: 'panelUser', type: 'string', default: '', displayOptions: { show: { mode: ['a'] } } }],

@@ -24,7 +24,7 @@ function listing(fetchPage: (request: PageRequest) => Page<Entry>, more: Partial
 	return {
 		requests,
 		listing: {
-			provider: 'installatron',
+			provider: { id: 'installatron', displayName: 'Installatron' },
 			noun: 'installs',
 			startsAt: 'offset',
 			totalName: 'total_count',
@@ -51,7 +51,7 @@ async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 it(`a provider that always says more stops after ${MAX_PAGES} pages, with an error that says so`, async () => {
 	const { listing: endless, requests } = listing(
 		({ offset }) => ({ items: entries(offset, 1), hasMore: true, nextCursor: `c${offset + 1}` }),
-		{ provider: 'hostup', noun: 'accounts', startsAt: 'cursor', totalName: undefined },
+		{ provider: { id: 'hostup', displayName: 'HostUp' }, noun: 'accounts', startsAt: 'cursor', totalName: undefined },
 	);
 	const error = await failure(collectPages(node, endless, undefined, 0));
 	expect(requests).toHaveLength(MAX_PAGES);
@@ -76,7 +76,7 @@ it('an item listed again on the next page (one was added meanwhile) is kept once
 it('numbered pages whose size changes before the end fail rather than skip or repeat items', async () => {
 	const sizes = [30, 30, 25];
 	const { listing: uneven } = listing(({ offset }) => ({ items: entries(offset, sizes.shift() ?? 0), total: 200 }), {
-		provider: 'mailup',
+		provider: { id: 'mailup', displayName: 'MailUp' },
 		noun: 'lists',
 		startsAt: 'PageNumber',
 		totalName: 'TotalElementsCount',
@@ -88,7 +88,7 @@ it('numbered pages whose size changes before the end fail rather than skip or re
 
 it('an empty page while hasMore says more is an error, not a silent stop', async () => {
 	const { listing: hollow } = listing(({ offset }) => (offset === 0 ? { items: entries(0, 10), hasMore: true, nextCursor: 'c1' } : { items: [], hasMore: true, nextCursor: 'c2' }), {
-		provider: 'hostup',
+		provider: { id: 'hostup', displayName: 'HostUp' },
 		noun: 'accounts',
 		startsAt: 'cursor',
 		totalName: undefined,

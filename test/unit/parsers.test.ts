@@ -9,7 +9,7 @@ const http200 = (json: unknown): RawResponse => ({ status: 200, headers: {}, jso
 describe('a 200 that says it failed', () => {
 	it('WISECP { status: "error" } with a message that is not a string', () => {
 		expect(parseLegacyFailure(http200({ status: 'error', message: {} }))).toMatchObject({
-			provider: 'wisecp',
+			provider: { id: 'wisecp' },
 			code: 'wisecp_error',
 			httpCode: 200,
 			message: 'WISECP reported an error without a message',
@@ -18,7 +18,7 @@ describe('a 200 that says it failed', () => {
 
 	it('Installatron { result: false } with an errcode that is not a string', () => {
 		expect(parseInstallatronFailure(http200({ result: false, errcode: 7, data: [] }))).toMatchObject({
-			provider: 'installatron',
+			provider: { id: 'installatron' },
 			code: 'http_200',
 			httpCode: 200,
 		});

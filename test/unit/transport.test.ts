@@ -20,7 +20,7 @@ function context(answer: { statusCode: number; headers?: Record<string, string>;
 }
 
 const throwingApi: ProviderApi = {
-	id: 'hostup',
+	provider: { id: 'test', displayName: 'Test' },
 	credentialType: 'testApi',
 	baseUrl: (credentials) => String(credentials.baseUrl),
 	secretFields: ['apiKey'],

@@ -3,13 +3,16 @@ import { z } from 'zod';
 
 import { TRANSPORT_CODES, invalidParameterError } from '../../shared/errors';
 import type { ProviderFailure } from '../../shared/errors';
-import type { ProviderApi, ProviderModule, RawResponse, SsoTarget } from '../../shared/provider';
+import type { ProviderApi, ProviderIdentity, ProviderModule, RawResponse, SsoTarget } from '../../shared/provider';
 import { namedValues } from '../../shared/namedValues';
 import type { MintedLink } from '../../shared/schemas';
 import { runCredentials } from '../../shared/runSettings';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
 import { apiRequest, providerError } from '../../shared/transport';
 import { isHttpUrl, trimBaseUrl } from '../../shared/urls';
+
+/** Who this provider is in outputs (`provider: 'custom'`) and messages. */
+export const CUSTOM: ProviderIdentity = { id: 'custom', displayName: 'Provider' };
 
 /**
  * The "Custom" provider: any SSO API the package does not know yet (WHMCS
@@ -187,11 +190,11 @@ function parseJsonObject(ctx: IExecuteFunctions, name: string, displayName: stri
 		try {
 			value = raw.trim() === '' ? {} : JSON.parse(raw);
 		} catch {
-			throw invalidParameterError(ctx.getNode(), displayName, 'it is not valid JSON', itemIndex, 'custom');
+			throw invalidParameterError(ctx.getNode(), displayName, 'it is not valid JSON', itemIndex, CUSTOM);
 		}
 	}
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		throw invalidParameterError(ctx.getNode(), displayName, 'it must be a JSON object', itemIndex, 'custom');
+		throw invalidParameterError(ctx.getNode(), displayName, 'it must be a JSON object', itemIndex, CUSTOM);
 	}
 	return value as IDataObject;
 }
@@ -205,7 +208,7 @@ function textAt(json: unknown, path: string | undefined): string | undefined {
 /** The transport's view of this one request: errors read where the user said. */
 function customApi(mapping: ResponseMapping): ProviderApi {
 	return {
-		id: 'custom',
+		provider: CUSTOM,
 		credentialType: 'ssoLinkCustomApi',
 		baseUrl: (credentials) => trimBaseUrl(credentials.baseUrl),
 		secretFields: ['apiKey'],
@@ -222,7 +225,7 @@ function customApi(mapping: ResponseMapping): ProviderApi {
 			if (ok && succeeded) return undefined;
 			const message = textAt(response.json, mapping.errorMessagePath);
 			return {
-				provider: 'custom',
+				provider: CUSTOM,
 				code: textAt(response.json, mapping.errorCodePath) ?? TRANSPORT_CODES.http(response.status),
 				httpCode: response.status,
 				message:
@@ -263,13 +266,13 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 	const method = this.getNodeParameter('method', itemIndex, 'POST') as 'GET' | 'POST';
 	const path = String(this.getNodeParameter('path', itemIndex, '')).trim();
 	if (!/^\/?[^\s]*$/.test(path) || /^[a-z]+:\/\//i.test(path)) {
-		throw invalidParameterError(this.getNode(), 'Path', 'use a path such as /includes/api.php', itemIndex, 'custom');
+		throw invalidParameterError(this.getNode(), 'Path', 'use a path such as /includes/api.php', itemIndex, CUSTOM);
 	}
 	const mapping = {
 		urlPath: String(this.getNodeParameter('urlPath', itemIndex, '')).trim(),
 		...(this.getNodeParameter('response', itemIndex, {}) as Omit<ResponseMapping, 'urlPath'>),
 	};
-	if (!mapping.urlPath) throw invalidParameterError(this.getNode(), 'Link Path', 'it is empty', itemIndex, 'custom');
+	if (!mapping.urlPath) throw invalidParameterError(this.getNode(), 'Link Path', 'it is empty', itemIndex, CUSTOM);
 	const qs = parseJsonObject(this, 'query', 'Query Parameters', itemIndex);
 	const body = method === 'POST' ? parseJsonObject(this, 'body', 'Body', itemIndex) : undefined;
 	const bodyFormat = method === 'POST' ? (this.getNodeParameter('bodyFormat', itemIndex, 'json') as 'json' | 'form') : undefined;
@@ -282,7 +285,7 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 				'Method',
 				'the credential has Secret Body Fields, which only a POST sends; use POST, or move them to Secret Query Parameters',
 				itemIndex,
-				'custom',
+				CUSTOM,
 			);
 		}
 	}
@@ -306,7 +309,7 @@ async function mintCustomLink(this: IExecuteFunctions, itemIndex: number): Promi
 			this,
 			api,
 			{
-				provider: 'custom',
+				provider: CUSTOM,
 				code: TRANSPORT_CODES.invalidResponse,
 				httpCode: 200,
 				message: `The answer has no http(s) URL at "${mapping.urlPath}"`,
@@ -341,7 +344,7 @@ export const customTarget: SsoTarget = {
 		value: 'custom',
 		displayName: 'Custom (Any SSO API)',
 		description: 'Any SSO API this package does not know yet, e.g. WHMCS CreateSsoToken or cPanel create_user_session',
-		provider: 'custom',
+		provider: CUSTOM,
 		target: 'custom',
 		credentialType: 'ssoLinkCustomApi',
 		properties,
@@ -349,6 +352,7 @@ export const customTarget: SsoTarget = {
 };
 
 export const custom: ProviderModule = {
+	provider: CUSTOM,
 	listSearch: {},
 	ssoTargets: [customTarget],
 };

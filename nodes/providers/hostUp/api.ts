@@ -4,9 +4,12 @@ import { z } from 'zod';
 import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
-import type { ProviderApi, RawResponse } from '../../shared/provider';
+import type { ProviderApi, ProviderIdentity, RawResponse } from '../../shared/provider';
 import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
+
+/** Who this provider is in outputs (`provider: 'hostup'`) and messages. */
+export const HOSTUP: ProviderIdentity = { id: 'hostup', displayName: 'HostUp' };
 
 /** HostUp API v2 (README, "HostUp"; DEVELOPERS.md for unconfirmed facts). */
 export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
@@ -126,7 +129,7 @@ export function parseHostUpFailure(response: RawResponse): ProviderFailure | und
 	const problem = problemSchema.safeParse(response.json);
 	if (!problem.success || (!problem.data.title && !problem.data.code)) {
 		return {
-			provider: 'hostup',
+			provider: HOSTUP,
 			code: TRANSPORT_CODES.http(response.status),
 			httpCode: response.status,
 			message: `HostUp answered HTTP ${response.status}${response.json === undefined ? ' with a body that is not JSON' : ''}`,
@@ -138,7 +141,7 @@ export function parseHostUpFailure(response: RawResponse): ProviderFailure | und
 	);
 	const resolvedCode = code ?? TRANSPORT_CODES.http(response.status);
 	return {
-		provider: 'hostup',
+		provider: HOSTUP,
 		code: resolvedCode,
 		httpCode: response.status,
 		message: [title ?? `HTTP ${response.status}`, detail].filter(Boolean).join(': '),
@@ -153,7 +156,7 @@ export function parseHostUpFailure(response: RawResponse): ProviderFailure | und
 }
 
 export const hostUpApi: ProviderApi = {
-	id: 'hostup',
+	provider: HOSTUP,
 	credentialType: 'hostUpApi',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) =>
 		trimBaseUrl(credentials.baseUrl, HOSTUP_DEFAULT_BASE_URL),

@@ -13,6 +13,7 @@ import { apiRequest, providerError } from '../../shared/transport';
 import {
 	ACCOUNTS_MAX_PAGE_SIZE,
 	ACCOUNT_ID,
+	HOSTUP,
 	SITE_ID,
 	accountsPageSchema,
 	controlPanelSsoSchema,
@@ -78,7 +79,7 @@ export async function listAccounts(
 	const accounts = await collectPages<HostUpAccount>(
 		ctx.getNode(),
 		{
-			provider: 'hostup',
+			provider: HOSTUP,
 			noun: 'accounts',
 			startsAt: 'cursor',
 			maxPageSize: ACCOUNTS_MAX_PAGE_SIZE,
@@ -106,14 +107,14 @@ export async function listWordPressSites(
 	itemIndex: number,
 	wanted: number | undefined,
 ): Promise<IDataObject[]> {
-	const accountId = getValidatedId(ctx, accountIdParameter, itemIndex, 'hostup');
+	const accountId = getValidatedId(ctx, accountIdParameter, itemIndex, HOSTUP);
 	const { sites } = await fetchSites(ctx, accountId, itemIndex);
 	const chosen = wanted === undefined ? sites : sites.slice(0, wanted);
 	return chosen.map((entry) => ({ ...(withoutSecretFields(entry) as IDataObject), accountId }));
 }
 
 export async function getSsoAvailability(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const accountId = getValidatedId(ctx, accountIdParameter, itemIndex, 'hostup');
+	const accountId = getValidatedId(ctx, accountIdParameter, itemIndex, HOSTUP);
 	const availability = await apiRequest(ctx, hostUpApi, {
 		method: 'GET',
 		path: paths.controlPanelSso(accountId),
@@ -124,7 +125,7 @@ export async function getSsoAvailability(ctx: IExecuteFunctions, itemIndex: numb
 }
 
 async function mintControlPanelLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
-	const accountId = getValidatedId(this, accountIdParameter, itemIndex, 'hostup');
+	const accountId = getValidatedId(this, accountIdParameter, itemIndex, HOSTUP);
 	const link = await apiRequest(this, hostUpApi, {
 		method: 'POST',
 		path: paths.controlPanelSso(accountId),
@@ -140,8 +141,8 @@ async function mintControlPanelLink(this: IExecuteFunctions, itemIndex: number):
 }
 
 async function mintWordPressLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
-	const accountId = getValidatedId(this, accountIdParameter, itemIndex, 'hostup');
-	const siteId = getValidatedId(this, siteIdParameter, itemIndex, 'hostup');
+	const accountId = getValidatedId(this, accountIdParameter, itemIndex, HOSTUP);
+	const siteId = getValidatedId(this, siteIdParameter, itemIndex, HOSTUP);
 	const link = await apiRequest(this, hostUpApi, {
 		method: 'POST',
 		path: paths.wordpressSso(accountId, siteId),
@@ -172,12 +173,12 @@ async function explainSiteNotFound(
 	itemIndex: number,
 ): Promise<unknown> {
 	const context = getProviderErrorContext(error);
-	if (!context || providerErrorStatus(error, 'hostup') !== 404) return error;
+	if (!context || providerErrorStatus(error, HOSTUP) !== 404) return error;
 	return await providerError(
 		ctx,
 		hostUpApi,
 		{
-			provider: 'hostup',
+			provider: HOSTUP,
 			code: context.providerCode,
 			httpCode: 404,
 			// HostUp's words first (README, "Errors, retries and Continue On Fail"), then what was asked for.
@@ -211,7 +212,7 @@ export const hostUpWordPressTarget: SsoTarget = {
 		value: 'hostUpWordPress',
 		displayName: 'HostUp — WordPress Admin',
 		description: 'A one-time wp-admin login for a WordPress site hosted at HostUp',
-		provider: 'hostup',
+		provider: HOSTUP,
 		target: 'wordpressAdmin',
 		credentialType: hostUpApi.credentialType,
 		properties: [accountIdProperty, siteIdProperty],
@@ -222,7 +223,7 @@ export const hostUpControlPanelTarget: SsoTarget = {
 		value: 'hostUpControlPanel',
 		displayName: 'HostUp — Hosting Control Panel',
 		description: 'A one-time control-panel (e.g. cPanel) login for a HostUp hosting account',
-		provider: 'hostup',
+		provider: HOSTUP,
 		target: 'controlPanel',
 		credentialType: hostUpApi.credentialType,
 		properties: [accountIdProperty],
@@ -230,6 +231,14 @@ export const hostUpControlPanelTarget: SsoTarget = {
 };
 
 export const hostUp: ProviderModule = {
+	provider: HOSTUP,
+	servicePackage: {
+		node: 'HostUp',
+		credential: 'HostUpApi',
+		icon: 'hostUp',
+		description: 'n8n node for HostUp: list hosting accounts and WordPress sites and mint one-time wp-admin and control-panel login links.',
+		keywords: ['hostup', 'wordpress', 'wp-admin', 'cpanel', 'hosting'],
+	},
 	listSearch: {
 		async searchHostUpAccounts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const page = await fetchAccountsPage(this, paginationToken, ACCOUNTS_MAX_PAGE_SIZE);

@@ -4,10 +4,13 @@ import { z } from 'zod';
 import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
-import type { ProviderApi, RawResponse } from '../../shared/provider';
+import type { ProviderApi, ProviderIdentity, RawResponse } from '../../shared/provider';
 import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
+
+/** Who this provider is in outputs (`provider: 'installatron'`) and messages. */
+export const INSTALLATRON: ProviderIdentity = { id: 'installatron', displayName: 'Installatron' };
 
 /** Installatron Server API (README, "Installatron"; DEVELOPERS.md for unconfirmed facts). */
 
@@ -134,7 +137,7 @@ export function parseInstallatronFailure(response: RawResponse): ProviderFailure
 		(providerMessage ||
 			`Installatron answered HTTP ${response.status}${response.json === undefined ? ' with a body that is not JSON' : ''}`);
 	return {
-		provider: 'installatron',
+		provider: INSTALLATRON,
 		code,
 		httpCode: response.status,
 		message,
@@ -149,7 +152,7 @@ export function parseInstallatronFailure(response: RawResponse): ProviderFailure
 }
 
 export const installatronApi: ProviderApi = {
-	id: 'installatron',
+	provider: INSTALLATRON,
 	credentialType: 'installatronApi',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) => trimBaseUrl(credentials.baseUrl),
 	secretFields: ['apiKey'],

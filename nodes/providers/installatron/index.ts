@@ -10,6 +10,7 @@ import { apiRequest, providerError } from '../../shared/transport';
 import { isHttpUrl } from '../../shared/urls';
 import {
 	DATABASE_FIELD,
+	INSTALLATRON,
 	INSTALLS_PAGE_SIZE,
 	INSTALL_ID,
 	SSO_APPLICATIONS,
@@ -101,7 +102,7 @@ export async function listInstalls(
 	const installs = await collectPages<Install>(
 		ctx.getNode(),
 		{
-			provider: 'installatron',
+			provider: INSTALLATRON,
 			noun: 'installs',
 			startsAt: 'offset',
 			totalName: 'total_count',
@@ -126,7 +127,7 @@ async function fetchInstall(ctx: RequestContext, installId: string, itemIndex = 
 }
 
 export async function getInstall(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const installId = getValidatedId(ctx, installIdParameter, itemIndex, 'installatron');
+	const installId = getValidatedId(ctx, installIdParameter, itemIndex, INSTALLATRON);
 	return safeInstall(await fetchInstall(ctx, installId, itemIndex));
 }
 
@@ -140,13 +141,13 @@ function readLoginOptions(ctx: IExecuteFunctions, itemIndex: number): { url?: st
 	const hasControl = [...url].some((char) => char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127);
 	const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url);
 	if (url && (hasControl || /[\s<>"]/.test(url) || (absolute && !isHttpUrl(url)))) {
-		throw invalidParameterError(ctx.getNode(), 'Redirect URL', 'use a path such as /wp-admin or an http(s) URL', itemIndex, 'installatron');
+		throw invalidParameterError(ctx.getNode(), 'Redirect URL', 'use a path such as /wp-admin or an http(s) URL', itemIndex, INSTALLATRON);
 	}
 	return { ...(url ? { url } : {}), ...(user ? { user } : {}) };
 }
 
 async function mintApplicationAdminLink(this: IExecuteFunctions, itemIndex: number): Promise<MintedLink> {
-	const installId = getValidatedId(this, installIdParameter, itemIndex, 'installatron');
+	const installId = getValidatedId(this, installIdParameter, itemIndex, INSTALLATRON);
 	const body = readLoginOptions(this, itemIndex);
 	try {
 		const { data } = await apiRequest(this, installatronApi, {
@@ -175,7 +176,7 @@ async function explainUnsupportedApplication(
 	error: unknown,
 ): Promise<unknown> {
 	const context = getProviderErrorContext(error);
-	const httpCode = providerErrorStatus(error, 'installatron');
+	const httpCode = providerErrorStatus(error, INSTALLATRON);
 	// Only a refusal of the request itself can mean "no SSO here": not a
 	// documented errcode, not auth, not found, rate limits, 5xx or no answer.
 	const refused = httpCode !== undefined && httpCode >= 200 && httpCode < 500 && ![401, 403, 404, 429].includes(httpCode);
@@ -191,7 +192,7 @@ async function explainUnsupportedApplication(
 		ctx,
 		installatronApi,
 		{
-			provider: 'installatron',
+			provider: INSTALLATRON,
 			code: 'sso_unsupported',
 			httpCode,
 			message: `"${install.title ?? installId}" is a ${install.installer} install, which Installatron cannot log into`,
@@ -212,7 +213,7 @@ export const installatronTarget: SsoTarget = {
 		value: 'installatron',
 		displayName: 'Installatron — Application Admin',
 		description: "A one-time login to an installed application's admin (WordPress, Joomla!, ClassicPress, Modx)",
-		provider: 'installatron',
+		provider: INSTALLATRON,
 		target: 'applicationAdmin',
 		credentialType: installatronApi.credentialType,
 		properties: [installIdProperty, loginOptionsProperty],
@@ -220,6 +221,14 @@ export const installatronTarget: SsoTarget = {
 };
 
 export const installatron: ProviderModule = {
+	provider: INSTALLATRON,
+	servicePackage: {
+		node: 'Installatron',
+		credential: 'InstallatronApi',
+		icon: 'installatron',
+		description: 'n8n node for Installatron: list application installs and mint one-time admin login links.',
+		keywords: ['installatron', 'wordpress', 'joomla', 'hosting'],
+	},
 	listSearch: {
 		async searchInstallatronInstalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 			const offset = paginationToken ? Number(paginationToken) : 0;

@@ -3,10 +3,13 @@ import { z } from 'zod';
 
 import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES, findInCauses } from '../../shared/errors';
-import type { ProviderApi, RawResponse } from '../../shared/provider';
+import type { ProviderApi, ProviderIdentity, RawResponse } from '../../shared/provider';
 import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
 import { SAAS_API } from '../../shared/traffic';
+
+/** Who this provider is in outputs (`provider: 'mailup'`) and messages. */
+export const MAILUP: ProviderIdentity = { id: 'mailup', displayName: 'MailUp' };
 
 /** MailUp REST API v1.1 (README, "MailUp"). */
 export const MAILUP_DEFAULT_BASE_URL = 'https://services.mailup.com';
@@ -75,7 +78,7 @@ export function parseMailUpFailure(response: RawResponse): ProviderFailure | und
 	const parsed = errorSchema.safeParse(response.json);
 	const body = parsed.success ? parsed.data : undefined;
 	return {
-		provider: 'mailup',
+		provider: MAILUP,
 		code: body?.ErrorName || TRANSPORT_CODES.http(response.status),
 		httpCode: response.status,
 		message:
@@ -106,7 +109,7 @@ export function parseMailUpTokenError(error: unknown): ProviderFailure | undefin
 		invalid_client: 'MailUp rejected the client ID or client secret',
 	};
 	return {
-		provider: 'mailup',
+		provider: MAILUP,
 		code,
 		httpCode: token.status,
 		message: Object.hasOwn(what, code) ? what[code] : `MailUp did not issue an access token (HTTP ${token.status})`,
@@ -117,7 +120,7 @@ export function parseMailUpTokenError(error: unknown): ProviderFailure | undefin
 }
 
 export const mailUpApi: ProviderApi = {
-	id: 'mailup',
+	provider: MAILUP,
 	credentialType: 'mailUpApi',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) =>
 		`${trimBaseUrl(credentials.baseUrl, MAILUP_DEFAULT_BASE_URL)}${CONSOLE_SERVICE}`,

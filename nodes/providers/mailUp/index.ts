@@ -6,7 +6,7 @@ import type { ProviderModule, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
 import { withoutSecretFields } from '../../shared/schemas';
 import { apiRequest, providerError } from '../../shared/transport';
-import { LISTS_MAX_PAGE_SIZE, accountInfoSchema, listsPageSchema, mailUpApi, paths, ssoSchema } from './api';
+import { LISTS_MAX_PAGE_SIZE, MAILUP, accountInfoSchema, listsPageSchema, mailUpApi, paths, ssoSchema } from './api';
 import type { MailUpList } from './api';
 
 export async function getAccount(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
@@ -28,7 +28,7 @@ export async function listLists(
 	const lists = await collectPages<MailUpList>(
 		ctx.getNode(),
 		{
-			provider: 'mailup',
+			provider: MAILUP,
 			noun: 'lists',
 			startsAt: 'PageNumber',
 			totalName: 'TotalElementsCount',
@@ -74,12 +74,12 @@ async function mintConsoleLink(this: IExecuteFunctions, itemIndex: number): Prom
  * client ID, Console/Sso answers 403 ("…due to permission issue").
  */
 async function explainSsoNotEnabled(ctx: IExecuteFunctions, itemIndex: number, error: unknown): Promise<unknown> {
-	if (providerErrorStatus(error, 'mailup') !== 403) return error;
+	if (providerErrorStatus(error, MAILUP) !== 403) return error;
 	return await providerError(
 		ctx,
 		mailUpApi,
 		{
-			provider: 'mailup',
+			provider: MAILUP,
 			code: 'sso_not_enabled',
 			httpCode: 403,
 			message: 'MailUp has not enabled single sign-on (console login links) for this client ID',
@@ -95,7 +95,7 @@ export const mailUpTarget: SsoTarget = {
 		value: 'mailUp',
 		displayName: 'MailUp — Console',
 		description: 'A login to the MailUp console as the credential\'s user, valid for the time MailUp gives',
-		provider: 'mailup',
+		provider: MAILUP,
 		target: 'console',
 		credentialType: mailUpApi.credentialType,
 		// In the MailUp node and the SSO Link node alike.
@@ -104,6 +104,14 @@ export const mailUpTarget: SsoTarget = {
 };
 
 export const mailUp: ProviderModule = {
+	provider: MAILUP,
+	servicePackage: {
+		node: 'MailUp',
+		credential: 'MailUpApi',
+		icon: 'mailUp',
+		description: 'n8n node for MailUp: read the account, list lists and mint one-time console login links.',
+		keywords: ['mailup', 'email-marketing', 'newsletter'],
+	},
 	listSearch: {},
 	ssoTargets: [mailUpTarget],
 };

@@ -4,10 +4,13 @@ import { z } from 'zod';
 import type { ProviderFailure } from '../../shared/errors';
 import { TRANSPORT_CODES } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
-import type { ProviderApi, RawResponse } from '../../shared/provider';
+import type { ProviderApi, ProviderIdentity, RawResponse } from '../../shared/provider';
 import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
 import { CUSTOMER_SERVER } from '../../shared/traffic';
+
+/** Who this provider is in outputs (`provider: 'wisecp'`) and messages. */
+export const WISECP: ProviderIdentity = { id: 'wisecp', displayName: 'WISECP' };
 
 /** WISECP's legacy API and its REST API (README, "WISECP"; DEVELOPERS.md for unconfirmed facts). */
 
@@ -110,12 +113,12 @@ export function parseLegacyFailure(response: RawResponse): ProviderFailure | und
 	if (body.status === 'error') {
 		const message = (typeof body.message === 'string' && body.message.trim()) || 'WISECP reported an error without a message';
 		const { code, hint } = classify(message, response.status);
-		return { provider: 'wisecp', code, httpCode: response.status, message, description: hint };
+		return { provider: WISECP, code, httpCode: response.status, message, description: hint };
 	}
 	if (response.status >= 200 && response.status < 300) return undefined;
 	const notJson = response.json === undefined;
 	return {
-		provider: 'wisecp',
+		provider: WISECP,
 		code: TRANSPORT_CODES.http(response.status),
 		httpCode: response.status,
 		message: `WISECP answered HTTP ${response.status}${notJson ? ' with a page that is not its API' : ''}`,
@@ -134,14 +137,14 @@ export function parseRestFailure(response: RawResponse): ProviderFailure | undef
 	const body = restErrorSchema.safeParse(response.json);
 	if (body.success) {
 		return {
-			provider: 'wisecp',
+			provider: WISECP,
 			code: body.data.error.code ?? TRANSPORT_CODES.http(response.status),
 			httpCode: response.status,
 			message: body.data.error.message ?? `WISECP answered HTTP ${response.status}`,
 		};
 	}
 	return {
-		provider: 'wisecp',
+		provider: WISECP,
 		code: response.status === 404 ? 'rest_api_unavailable' : TRANSPORT_CODES.http(response.status),
 		httpCode: response.status,
 		message:
@@ -154,7 +157,7 @@ export function parseRestFailure(response: RawResponse): ProviderFailure | undef
 
 /** The documented legacy API: login links. */
 export const wisecpApi: ProviderApi = {
-	id: 'wisecp',
+	provider: WISECP,
 	credentialType: 'wisecpApi',
 	baseUrl: legacyApiUrl,
 	secretFields: ['apiKey'],
@@ -165,7 +168,7 @@ export const wisecpApi: ProviderApi = {
 
 /** The newer REST API (`{API_URL}v1`), where installed: the client list. */
 export const wisecpRestApi: ProviderApi = {
-	id: 'wisecp',
+	provider: WISECP,
 	credentialType: 'wisecpApi',
 	baseUrl: (credentials) => `${legacyApiUrl(credentials)}v1`,
 	secretFields: ['apiKey'],

@@ -11,6 +11,7 @@ import {
 	CLIENTS_MAX_PAGE_SIZE,
 	LINK_LIFETIME_SECONDS,
 	USER_ID,
+	WISECP,
 	clientsPageSchema,
 	paths,
 	ssoTokenSchema,
@@ -74,17 +75,17 @@ const DESTINATION_VALUES = new Set(DESTINATIONS.map((entry) => entry.value));
 
 /** The SSO request body for one item, checked before anything is sent. */
 function readSsoRequest(ctx: IExecuteFunctions, itemIndex: number) {
-	const userId = Number(getValidatedId(ctx, userIdParameter, itemIndex, 'wisecp'));
+	const userId = Number(getValidatedId(ctx, userIdParameter, itemIndex, WISECP));
 	const chosen = String(ctx.getNodeParameter('destination', itemIndex, 'my-account') ?? '').trim();
 	if (chosen === CUSTOM_URL_DESTINATION) {
 		const url = String(ctx.getNodeParameter('destinationUrl', itemIndex, '')).trim();
 		if (!isHttpUrl(url)) {
-			throw invalidParameterError(ctx.getNode(), 'Destination URL', 'use an http(s) URL', itemIndex, 'wisecp');
+			throw invalidParameterError(ctx.getNode(), 'Destination URL', 'use an http(s) URL', itemIndex, WISECP);
 		}
 		return { user_id: userId, destination: url };
 	}
 	if (chosen && !DESTINATION_VALUES.has(chosen)) {
-		throw invalidParameterError(ctx.getNode(), 'Destination', `"${chosen.slice(0, 60)}" is not a WISECP destination`, itemIndex, 'wisecp');
+		throw invalidParameterError(ctx.getNode(), 'Destination', `"${chosen.slice(0, 60)}" is not a WISECP destination`, itemIndex, WISECP);
 	}
 	if (!DESTINATIONS_WITH_VALUES.includes(chosen)) return { user_id: userId, destination: chosen };
 	const raw = ctx.getNodeParameter('destinationValues', itemIndex, '') as unknown;
@@ -122,7 +123,7 @@ export const wisecpTarget: SsoTarget = {
 		value: 'wisecp',
 		displayName: 'WISECP — Client Area',
 		description: 'A one-time client-area login (60 seconds, skips 2FA and CAPTCHA) for a WISECP client',
-		provider: 'wisecp',
+		provider: WISECP,
 		target: 'clientArea',
 		credentialType: wisecpApi.credentialType,
 		properties: [userIdProperty, destinationProperty, destinationUrlProperty, destinationValuesProperty],
@@ -130,6 +131,14 @@ export const wisecpTarget: SsoTarget = {
 };
 
 export const wisecp: ProviderModule = {
+	provider: WISECP,
+	servicePackage: {
+		node: 'Wisecp',
+		credential: 'WisecpApi',
+		icon: 'wisecp',
+		description: 'n8n node for WISECP: mint one-time client-area login links for clients.',
+		keywords: ['wisecp', 'billing', 'client-area', 'hosting'],
+	},
 	credentialTests: wisecpCredentialTests,
 	listSearch: {
 		async searchWisecpClients(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
