@@ -5,7 +5,8 @@
 # Usage:
 #   N8N=$(scripts/install-n8n.sh)                        # prints <cache>/n8n/node_modules/.bin/n8n
 #   NODE24_BIN=$(scripts/install-n8n.sh --node-bin-dir)  # prints the Node 24 bin dir instead
-#   N8N_VERSION=1.123.81 scripts/install-n8n.sh          # another n8n than the pinned 2.40.7
+#   N8N_VERSION=1.123.81 scripts/install-n8n.sh          # another n8n than the pinned 2.41.1
+#   scripts/install-n8n.sh --pinned-version              # prints the pinned version only
 #
 # <cache> = ${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}/n8n-<N8N_VERSION>
 #   <cache>/node24/   npm prefix holding node@24 (its install script fetches the binary)
@@ -23,7 +24,10 @@
 # stdout carries nothing but the final path, so callers can capture it.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.40.7}"   # the pinned default; each version has its own <cache>
+# The pinned default: the newest 2.x that installs from the npm registry (2.41.3,
+# the newest published, needs @n8n/agents@0.26.2, which the registry lacks).
+PINNED_N8N_VERSION="2.41.1"
+N8N_VERSION="${N8N_VERSION:-$PINNED_N8N_VERSION}"   # each version has its own <cache>
 NODE_PKG_VERSION="24.21.0"   # npm package `node`, which installs the official Node binary
 
 CACHE_ROOT="${SSO_LINK_CACHE:-$HOME/.cache/n8n-nodes-sso-link}"
@@ -38,14 +42,15 @@ mode="n8n"
 case "${1:-}" in
   "") ;;
   --node-bin-dir) mode="node-bin-dir" ;;
-  -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --pinned-version) echo "$PINNED_N8N_VERSION"; exit 0 ;;
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "[n8n] unknown argument: $1 (use --node-bin-dir or nothing)" >&2; exit 2 ;;
 esac
 
 log() { echo "[n8n] $*" >&2; }
 
 if [[ ! $N8N_VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-  log "N8N_VERSION must be an exact version such as 2.40.7, not '$N8N_VERSION'"; exit 2
+  log "N8N_VERSION must be an exact version such as $PINNED_N8N_VERSION, not '$N8N_VERSION'"; exit 2
 fi
 
 # Folder name of the platform package that `node`'s install script pulls in.
@@ -135,8 +140,20 @@ if ! is_complete "$NODE24_PREFIX" "$node_want" "$NODE_BIN_DIR/node" ||
     fi
     # --ignore-scripts: a Kafka dependency's install script downloads sources (fails
     # offline) and n8n does not need it. The one native module n8n needs is sqlite3:
-    (cd "$N8N_PREFIX" && run_logged "$N8N_PREFIX/install.log" \
-      npm install --ignore-scripts "n8n@$N8N_VERSION")
+    # A version the registry cannot complete (n8n itself or one of its pinned
+    # dependencies missing: npm's ETARGET) is said in one line, not npm's log.
+    echo "+ npm install --ignore-scripts n8n@$N8N_VERSION" >>"$N8N_PREFIX/install.log"
+    if ! (cd "$N8N_PREFIX" && npm install --ignore-scripts "n8n@$N8N_VERSION" >>"$N8N_PREFIX/install.log" 2>&1); then
+      missing=$(sed -n 's/.*No matching version found for \([^ ]*[^ .]\).*/\1/p' "$N8N_PREFIX/install.log" | head -n 1)
+      if [[ -n $missing ]]; then
+        log "n8n $N8N_VERSION cannot be installed from this npm registry: it needs $missing, which the registry does not have (npm ETARGET); use another N8N_VERSION, e.g. $PINNED_N8N_VERSION"
+        exit 1
+      fi
+      log "FAILED: npm install --ignore-scripts n8n@$N8N_VERSION"
+      log "last lines of $N8N_PREFIX/install.log:"
+      tail -n 40 "$N8N_PREFIX/install.log" | sed 's/^/    /' >&2
+      exit 1
+    fi
     log "building sqlite3 for Node 24 …"
     (cd "$N8N_PREFIX" && run_logged "$N8N_PREFIX/install.log" \
       npm rebuild sqlite3 --build-from-source --nodedir="$NODE_HOME")

@@ -17,6 +17,11 @@ const { listPackages } = require('./packages');
 
 const root = path.resolve(__dirname, '..');
 
+// eslint-plugin-n8n-nodes-base judges a fixed file name of its own tests when
+// NODE_ENV is "test" (as jest sets it), not the file it lints; n8n lints
+// without it.
+delete process.env.NODE_ENV;
+
 async function lintPackage(dir) {
 	const { ESLint } = require('eslint');
 	const eslint = new ESLint({ cwd: dir });

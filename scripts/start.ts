@@ -21,6 +21,7 @@
  * must have built dist/ first. Flags: `--port <n>`, `--verbose` (n8n's own log
  * on the terminal too; it always goes to <instance>/n8n.log).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -35,7 +36,8 @@ import { Sandbox } from '../test/sandbox/server';
 /** The local owner account. The instance listens on loopback only and holds sandbox credentials only. */
 const OWNER = { email: 'owner@example.com', password: 'SsoLink-Sandbox-1', firstName: 'Sandbox', lastName: 'Owner' } as const;
 
-const N8N_VERSION = '2.40.7';
+/** The n8n version: scripts/install-n8n.sh's pinned 2.x unless N8N_VERSION names another. */
+const N8N_VERSION = process.env.N8N_VERSION || execFileSync('bash', [path.join(PACKAGE_ROOT, 'scripts/install-n8n.sh'), '--pinned-version'], { encoding: 'utf8' }).trim();
 
 interface State {
 	packageHash?: string;

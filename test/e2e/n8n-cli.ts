@@ -81,9 +81,12 @@ export async function ensureN8n(): Promise<{ n8n: string; nodeBinDir: string; ve
 	return { n8n, nodeBinDir, version: installed.version };
 }
 
-/** Packs the package (dist/ must be built) and returns the tarball's path. */
-export async function packPackage(destination: string): Promise<string> {
-	const { stdout } = await run('npm', ['pack', '--pack-destination', destination, '--silent'], { cwd: PACKAGE_ROOT });
+/**
+ * Packs one of the packages `npm run build` staged (build/<name>/,
+ * scripts/packages.js), by default the all-in-one, and returns the tarball's path.
+ */
+export async function packPackage(destination: string, name = 'n8n-nodes-sso-link'): Promise<string> {
+	const { stdout } = await run('npm', ['pack', '--pack-destination', destination, '--silent'], { cwd: path.join(PACKAGE_ROOT, 'build', name) });
 	const file = stdout.trim().split('\n').pop() ?? '';
 	return path.join(destination, file);
 }
@@ -145,16 +148,42 @@ export class N8nInstance {
 	/**
 	 * Installs the tarball the way n8n installs a community package: unpacked
 	 * into `.n8n/nodes/node_modules/<name>`; it has no dependencies to install.
+	 * Packages installed earlier stay.
 	 */
 	async installPackage(tarball: string, name = 'n8n-nodes-sso-link'): Promise<void> {
 		const target = path.join(this.userFolder, '.n8n/nodes/node_modules', name);
 		await rm(target, { recursive: true, force: true });
 		await mkdir(target, { recursive: true });
 		await run('tar', ['-xzf', tarball, '--strip-components=1', '-C', target]);
+		const manifestFile = path.join(this.userFolder, '.n8n/nodes/package.json');
+		const manifest = JSON.parse(await readFile(manifestFile, 'utf8').catch(() => '{}')) as { dependencies?: Record<string, string> };
 		await writeFile(
-			path.join(this.userFolder, '.n8n/nodes/package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: 'file:' + tarball } }),
+			manifestFile,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { ...manifest.dependencies, [name]: 'file:' + tarball } }),
 		);
+	}
+
+	/** Removes a package installed with installPackage, as uninstalling it from n8n does. */
+	async uninstallPackage(name: string): Promise<void> {
+		await rm(path.join(this.userFolder, '.n8n/nodes/node_modules', name), { recursive: true, force: true });
+		const manifestFile = path.join(this.userFolder, '.n8n/nodes/package.json');
+		const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { dependencies?: Record<string, string> };
+		delete manifest.dependencies?.[name];
+		await writeFile(manifestFile, JSON.stringify(manifest));
+	}
+
+	/**
+	 * Runs a shell script as a user at this instance's machine would: `n8n`
+	 * and the Node it runs on first on PATH, in the user folder.
+	 */
+	async shell(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+		const env = this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+		env.PATH = `${path.dirname(this.n8n)}:${env.PATH ?? ''}`;
+		return await new Promise((resolve) => {
+			execFile('bash', ['-euo', 'pipefail', '-c', script], { cwd: this.userFolder, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+				resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+			);
+		});
 	}
 
 	/**
