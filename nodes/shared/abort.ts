@@ -1,6 +1,6 @@
 /**
  * Watching one AbortSignal from many places at once. Every item of a node run
- * that waits for its turn (traffic.ts) watches the run's signal: thousands at
+ * that waits for its turn (gate.ts) watches the run's signal: thousands at
  * once on a big run. An EventTarget looks
  * through all of a signal's listeners on every add and remove, so a thousand
  * listeners of their own cost a million steps per run; here each signal gets

@@ -9,7 +9,7 @@ import type {
 
 import type { ProviderFailure } from './errors';
 import type { HeaderBag } from './retry';
-import type { TrafficProfile } from './traffic';
+import type { TrafficProfile } from './gate';
 import type { MintedLink } from './schemas';
 
 /**
@@ -49,7 +49,7 @@ export interface ProviderApi {
 	secretValues?(credentials: ICredentialDataDecryptedObject): string[];
 	/**
 	 * Credential fields that tell one provider account from another, for
-	 * sharing its rate limit (traffic.ts); default: `secretFields`. Never a
+	 * sharing its rate limit (gate.ts); default: `secretFields`. Never a
 	 * field that changes during use, such as a renewed token.
 	 */
 	identityFields?: readonly string[];

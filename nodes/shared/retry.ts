@@ -1,9 +1,10 @@
 /**
- * Retry timing (README, "Errors, retries and Continue On Fail"), pure so it can be tested with a fixed
- * clock: how long to wait before the next attempt and whether waiting is
- * allowed at all.
+ * Retries (README, "Errors, retries and Continue On Fail"), pure so every
+ * rule is tested with given times: what a 429's headers ask for, and, for
+ * each answer, whether to try again and when (decideRetry).
  */
-import type { RateLimitHint } from './traffic';
+import type { ProviderFailure } from './errors';
+import type { RateLimitHint } from './pace';
 
 export interface RetryPolicy {
 	/** Retries of a read after a 502/503/504 or a network error. */
@@ -134,3 +135,91 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 	'UND_ERR_HEADERS_TIMEOUT',
 	'UND_ERR_BODY_TIMEOUT',
 ]);
+
+/** What one request came to, as the transport classified it. */
+export type Outcome =
+	| { kind: 'success' }
+	| { kind: 'refused'; failure: ProviderFailure; wait: RetryWait }
+	/** `retryable`: a read may be tried again (a 502/503/504 or a network error the provider did not explain). */
+	| { kind: 'failed'; failure: ProviderFailure; retryable: boolean };
+
+/** What earlier attempts of the same request came to. */
+export interface RetryHistory {
+	/** When the request first asked (epoch ms). */
+	since: number;
+	/** The first 429's time: Max Retry Wait counts from it. */
+	firstRefusedAt?: number;
+	refusals: number;
+	retries: number;
+}
+
+export type RetryDecision =
+	| { kind: 'done' }
+	| { kind: 'retry'; waitMs: number; history: RetryHistory }
+	| { kind: 'fail'; failure: ProviderFailure };
+
+/**
+ * Whether to send again, and after how long. A 429 is retried until the
+ * item's Max Retry Wait (from its first 429) is spent: the provider did
+ * nothing. A read is retried after a 502/503/504 or a network error, Max
+ * Retries times; a request that mints (`idempotent` false) never is, because
+ * each one mints a new link.
+ */
+export function decideRetry(
+	outcome: Outcome,
+	history: RetryHistory,
+	now: number,
+	policy: RetryPolicy,
+	idempotent: boolean,
+	random: () => number = Math.random,
+): RetryDecision {
+	if (outcome.kind === 'success') return { kind: 'done' };
+	if (outcome.kind === 'failed') {
+		if (!outcome.retryable || !idempotent || history.retries >= policy.maxRetries) return { kind: 'fail', failure: outcome.failure };
+		return { kind: 'retry', waitMs: backoffMs(history.retries, random), history: { ...history, retries: history.retries + 1 } };
+	}
+	const firstRefusedAt = history.firstRefusedAt ?? now;
+	if (now + outcome.wait.ms > firstRefusedAt + policy.maxWaitSeconds * 1000) {
+		const failure =
+			history.refusals === 0
+				? tooLongWaitFailure(outcome.failure, outcome.wait, policy)
+				: budgetSpentFailure(outcome.failure, now + outcome.wait.ms, history.since, now, policy);
+		return { kind: 'fail', failure };
+	}
+	return { kind: 'retry', waitMs: outcome.wait.ms, history: { ...history, firstRefusedAt, refusals: history.refusals + 1 } };
+}
+
+/** A 429 asked for a wait longer than Max Retry Wait: say when to retry. */
+export function tooLongWaitFailure(failure: ProviderFailure, wait: RetryWait, policy: RetryPolicy): ProviderFailure {
+	const seconds = Math.ceil(wait.ms / 1000);
+	const when = wait.retryAt ? ` (at ${wait.retryAt.toISOString()})` : '';
+	return {
+		...failure,
+		message: `${failure.message.replace(/[.\s]+$/, '')}. Retry in ${seconds} second${seconds === 1 ? '' : 's'}${when}`,
+		description: joinLines(failure.description, `The provider asked to wait ${seconds} s, longer than the ${policy.maxWaitSeconds} s this node waits.`),
+	};
+}
+
+/** 429s went on for longer than Max Retry Wait. */
+export function budgetSpentFailure(
+	failure: ProviderFailure,
+	until: number | undefined,
+	since: number,
+	now: number,
+	policy: RetryPolicy,
+): ProviderFailure {
+	const waited = Math.max(1, Math.round((now - since) / 1000));
+	const when = until !== undefined && Number.isFinite(until) ? ` Retry after ${new Date(until).toISOString()}.` : '';
+	return {
+		...failure,
+		message: `${failure.message.replace(/[.\s]+$/, '')}. Still rate-limited after waiting ${waited} second${waited === 1 ? '' : 's'}`,
+		description: joinLines(
+			failure.description,
+			`The provider kept refusing for longer than Max Retry Wait (${policy.maxWaitSeconds} s).${when} Lower the number of items per run, spread runs out, or raise Max Retry Wait in Request Options.`,
+		),
+	};
+}
+
+export function joinLines(...lines: Array<string | undefined>): string {
+	return lines.filter(Boolean).join('\n');
+}

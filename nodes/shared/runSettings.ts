@@ -11,8 +11,13 @@ import { DEFAULT_RETRY_POLICY } from './retry';
  */
 export class RunStopped extends Error {}
 
-/** What one node run's requests share. Traffic control is per process (traffic.ts). */
+/** What one node run's requests share. Traffic control is per process (gate.ts). */
 export interface RunSettings {
+	/**
+	 * Not a node run: a person in the editor waits for the answer (a resource
+	 * picker), so the request goes first and waits seconds at most (gate.ts).
+	 */
+	person: boolean;
 	policy: RetryPolicy;
 	/** Request Options' cap on requests in flight to the provider; undefined: the provider's default. */
 	maxInFlight?: number;
@@ -26,9 +31,9 @@ export interface RunSettings {
 	credentials?: Map<string, Promise<ICredentialDataDecryptedObject>>;
 }
 
-const DEFAULT_SETTINGS: RunSettings = { policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1, stop: () => undefined };
+const DEFAULT_SETTINGS: RunSettings = { person: true, policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1, stop: () => undefined };
 
-/** Items of one run worked on at once; each waits for its turn with the provider (traffic.ts). */
+/** Items of one run worked on at once; each waits for its turn with the provider (gate.ts). */
 const ITEM_CONCURRENCY = 10_000;
 
 // Keyed by the node run's context: n8n makes one per node run, so nothing here
@@ -60,6 +65,7 @@ export function beginRun(ctx: IExecuteFunctions): RunSettings {
 	const stopper = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal?.();
 	const settings: RunSettings = {
+		person: false,
 		policy: {
 			maxRetries: Number.isInteger(maxRetries) && maxRetries >= 0 ? maxRetries : DEFAULT_RETRY_POLICY.maxRetries,
 			maxWaitSeconds: positive(options.maxRetryWait) ?? DEFAULT_RETRY_POLICY.maxWaitSeconds,

@@ -13,8 +13,8 @@ export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Prom
  * The only item loop. Runs `operation` for every input item, pairs every output
  * item with its input item and keeps the input order, and under "Continue On
  * Fail" turns a failed item into `{ error, code, httpCode, provider }` while
- * the other items still run. Items run side by side; the provider's traffic
- * controller (traffic.ts) decides how many requests actually go out at once.
+ * the other items still run. Items run side by side; the provider's
+ * gate (gate.ts) decides how many requests actually go out at once.
  * Without "Continue On Fail" the first failure stops the run: no new request
  * starts, and the failure of the earliest item is the one reported.
  */

@@ -7,18 +7,21 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { TRANSPORT_CODES, asNodeError, findInCauses, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
-import type { HeaderBag, RetryPolicy } from './retry';
+import type { Answer, Permit } from './gate';
+import { NotServed, PERSON_WAIT_MS, SAAS_API, SYSTEM_CLOCK, TRAFFIC } from './gate';
+import type { HeaderBag, Outcome, RetryHistory, RetryPolicy } from './retry';
 import {
 	RETRYABLE_GET_STATUSES,
 	RETRYABLE_NETWORK_CODES,
-	backoffMs,
+	budgetSpentFailure,
+	decideRetry,
+	tooLongWaitFailure,
+	joinLines,
 	rateLimitWait,
 	readRateLimitHint,
 } from './retry';
 import { RunStopped, runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
-import type { Permit, RateLimitHint, Report } from './traffic';
-import { SAAS_API, SYSTEM_CLOCK, TRAFFIC, WaitTooLong } from './traffic';
 
 export interface ApiRequest<T> {
 	method: 'GET' | 'POST';
@@ -39,21 +42,12 @@ export interface ApiRequest<T> {
 	itemIndex?: number;
 }
 
-/** What one attempt came to; decided while its permit is still held. */
-type Attempt =
-	| { kind: 'success'; response: RawResponse; failure?: undefined }
-	| { kind: 'rateLimited'; response: RawResponse; failure: ProviderFailure; waitMs: number; retryAt?: Date }
-	| { kind: 'failed'; response?: RawResponse; failure?: ProviderFailure; error?: unknown; networkCode?: string };
-
 /**
  * The only place this package sends HTTP. Goes through n8n's
  * `httpRequestWithAuthentication`, so the credential adds auth and n8n's proxy
- * settings and execution cancellation apply. Every request first takes its
- * turn from the provider endpoint's traffic controller (traffic.ts), shared by
- * the whole process. Retries as README ("Errors, retries and Continue On Fail") says: a 429 until the item's Max
- * Retry Wait is spent (the provider did nothing); a GET also on 502/503/504
- * and network errors, Max Retries times; a request that mints is never
- * repeated after any other failure, because each one mints a new link.
+ * settings and execution cancellation apply. Each attempt takes its turn at
+ * the endpoint's gate (gate.ts), is sent, classified, and retried or not as
+ * decideRetry (retry.ts) says.
  */
 export async function apiRequest<T>(
 	ctx: RequestContext,
@@ -62,21 +56,95 @@ export async function apiRequest<T>(
 ): Promise<T> {
 	const settings = runSettings(ctx);
 	const { policy } = settings;
+	const clock = SYSTEM_CLOCK;
 	const credentials = await runCredentials(ctx, api.credentialType, request.itemIndex ?? 0);
 	// Read now and again when failing: a token n8n fetches during the run (MailUp) lands in `credentials`.
 	const secretsAtStart = secretValues(api, credentials);
-	const baseUrl = api.baseUrl(credentials);
-	const origin = safeOrigin(baseUrl);
-	const idempotent = request.method === 'GET' && !request.mints;
-	const form = request.body !== undefined && request.bodyFormat === 'form';
-	const signal = settings.signal ?? ('getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined);
-	const traffic = TRAFFIC.for(trafficKey(api, origin, credentials), api.traffic ?? SAAS_API);
-	const clock = SYSTEM_CLOCK;
-
 	const fail = (failure: ProviderFailure) =>
 		toNodeApiError(ctx.getNode(), failure, [...secretsAtStart, ...secretValues(api, credentials)], request.itemIndex);
+	const baseUrl = api.baseUrl(credentials);
+	const origin = safeOrigin(baseUrl);
+	const signal = settings.signal ?? ('getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined);
+	const options = httpOptions(api, request, baseUrl, credentials, policy, signal);
+	const gate = TRAFFIC.for(trafficKey(api, origin, credentials), api.traffic ?? SAAS_API);
 
-	const options: IHttpRequestOptions = {
+	/** A stop of the run passes through as it is; a cancel says so. */
+	const stopped = (error: unknown): Error => {
+		if (signal?.aborted) {
+			if (signal.reason instanceof RunStopped) return signal.reason;
+			return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+		}
+		return asNodeError(ctx.getNode(), error);
+	};
+
+	let history: RetryHistory = { since: clock.now(), refusals: 0, retries: 0 };
+	for (;;) {
+		let permit: Permit;
+		try {
+			permit = await gate.acquire({
+				signal,
+				person: settings.person,
+				// A person waits a few seconds at most; an item, after its first 429, what Max Retry Wait has left.
+				deadline: settings.person ? history.since + PERSON_WAIT_MS : history.firstRefusedAt === undefined ? undefined : history.firstRefusedAt + policy.maxWaitSeconds * 1000,
+				patienceMs: settings.person ? PERSON_WAIT_MS : policy.maxWaitSeconds * 1000,
+				maxInFlight: settings.maxInFlight,
+				since: history.since,
+				firstAlone: api.renewsTokenOn401,
+			});
+		} catch (error) {
+			if (error instanceof NotServed) throw fail(notServedFailure(api, error, history, clock.now(), policy, settings.person));
+			throw stopped(error);
+		}
+		let response: RawResponse | undefined;
+		let answer: Answer = {};
+		let outcome: Outcome;
+		try {
+			let sendError: unknown;
+			response = await sendOnce(ctx, api, options, credentials, signal).catch((error: unknown) => {
+				sendError = error;
+				return undefined;
+			});
+			if (!response) {
+				if (signal?.aborted) throw stopped(sendError);
+				outcome = unreachable(api, origin, sendError, policy);
+			} else {
+				const now = clock.now();
+				outcome = classify(api, response, now, history.refusals);
+				answer = { hint: readRateLimitHint(response.headers, now) };
+				if (outcome.kind === 'refused') answer.refusal = { until: now + outcome.wait.ms, said: outcome.failure };
+			}
+		} finally {
+			// Whatever happened, even a provider's parser meeting a body nobody foresaw.
+			permit.done(answer);
+		}
+		if (signal?.aborted) throw stopped(undefined);
+		const decision = decideRetry(outcome, history, clock.now(), policy, request.method === 'GET' && !request.mints);
+		if (decision.kind === 'fail') throw fail(decision.failure);
+		if (decision.kind === 'done') {
+			const parsed = request.schema.safeParse((response as RawResponse).json);
+			if (parsed.success) return parsed.data;
+			throw fail(invalidResponseFailure(api, response as RawResponse, describeZodIssue(parsed.error)));
+		}
+		history = decision.history;
+		try {
+			// A refused request comes back no sooner than its provider asked, though the gate may let others go earlier.
+			await clock.sleep(decision.waitMs, signal);
+		} catch (error) {
+			throw stopped(error);
+		}
+	}
+}
+
+function httpOptions<T>(
+	api: ProviderApi,
+	request: ApiRequest<T>,
+	baseUrl: string,
+	credentials: ICredentialDataDecryptedObject,
+	policy: RetryPolicy,
+	signal: AbortSignal | undefined,
+): IHttpRequestOptions {
+	const form = request.body !== undefined && request.bodyFormat === 'form';
+	return {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
 		qs: request.qs,
@@ -92,7 +160,7 @@ export async function apiRequest<T>(
 		// A credential that renews its token must see n8n throw on a 401: the
 		// throw makes n8n run `preAuthentication` again and repeat the call once.
 		// n8n 2.x throws only the 401 with this; n8n 1.x takes any truthy value
-		// as "ignore all" and hands the 401 back (asked again in `attempt` below).
+		// as "ignore all" and hands the 401 back (asked again in sendOnce).
 		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
@@ -101,142 +169,81 @@ export async function apiRequest<T>(
 		// run stopped by a failed item lets them finish and drops their answers.
 		abortSignal: signal,
 	};
+}
 
-	/** A stop of the run passes through as it is; a cancel says so. */
-	const stopped = (error: unknown): Error => {
-		if (signal?.aborted) {
-			if (signal.reason instanceof RunStopped) return signal.reason;
-			return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
-		}
-		return asNodeError(ctx.getNode(), error);
-	};
-	const pause = async (ms: number) => {
-		try {
-			await clock.sleep(ms, signal);
-		} catch (error) {
-			throw stopped(error);
-		}
-	};
-
-	const since = clock.now();
-	/** Set by the item's first 429: the end of its Max Retry Wait budget. */
-	let deadline: number | undefined;
-	/** A budget whose reset lies beyond this item's wait is not one to wait for: the next request finds out. */
-	const withinBudget = (hint: RateLimitHint | undefined, now: number): RateLimitHint | undefined =>
-		hint?.resetAt !== undefined && hint.resetAt > (deadline ?? now + policy.maxWaitSeconds * 1000)
-			? { limit: hint.limit }
-			: hint;
-
+/** One request and its answer, whatever its status; throws only when no answer came. */
+async function sendOnce(
+	ctx: RequestContext,
+	api: ProviderApi,
+	options: IHttpRequestOptions,
+	credentials: ICredentialDataDecryptedObject,
+	signal: AbortSignal | undefined,
+): Promise<RawResponse> {
 	const send = async (sendOptions: IHttpRequestOptions) =>
 		toRawResponse(
 			await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, sendOptions, {
 				credentialsDecrypted: { id: '', name: '', type: api.credentialType, data: credentials },
 			}),
 		);
-
-	/** One request under one permit; the permit is released whatever happens. */
-	const attempt = async (permit: Permit, refusals: number): Promise<Attempt> => {
-		let report: Report = { outcome: 'failure' };
-		try {
-			let response: RawResponse;
-			try {
-				response = await send(options);
-				if (response.status === 401 && api.renewsTokenOn401) {
-					// n8n 1.x handed the 401 back: ask again with every status thrown, so
-					// that n8n renews the token and repeats the call once (as 2.x did
-					// already). The provider did nothing on a 401.
-					response = await send({ ...options, ignoreHttpStatusErrors: false });
-				}
-			} catch (error) {
-				const thrownResponse = signal?.aborted ? undefined : responseInError(error);
-				if (!thrownResponse) return { kind: 'failed', error, networkCode: networkErrorCode(error) };
-				// A status n8n threw: a 401 after its one token renewal.
-				response = thrownResponse;
-			}
-			const now = clock.now();
-			const hint = readRateLimitHint(response.headers, now);
-			const failure = api.parseFailure(response);
-			if (!failure) {
-				report = { outcome: 'success', hint: withinBudget(hint, now) };
-				return { kind: 'success', response };
-			}
-			report = { outcome: 'failure', hint: withinBudget(hint, now) };
-			if (response.status !== 429) return { kind: 'failed', response, failure };
-			const wait = rateLimitWait(response.headers, refusals, new Date(now));
-			// Only a wait this item will make holds the others; a longer one fails
-			// this item at once and each other item finds out from its own answer.
-			if (now + wait.ms <= (deadline ?? now + policy.maxWaitSeconds * 1000)) {
-				report = { outcome: 'rateLimited', retryAt: now + wait.ms, hint: withinBudget(hint, now) };
-			}
-			return { kind: 'rateLimited', response, failure, waitMs: wait.ms, retryAt: wait.retryAt };
-		} finally {
-			permit.done(report);
-		}
-	};
-
-	let lastRefusal: ProviderFailure | undefined;
-	let refusals = 0;
-	let retries = 0;
-	for (;;) {
-		let permit: Permit;
-		try {
-			permit = await traffic.acquire({
-				signal,
-				maxInFlight: settings.maxInFlight,
-				// A credential that fetches a token sends its first request alone (traffic.ts).
-				solo: api.renewsTokenOn401,
-				deadline,
-				since,
-			});
-		} catch (error) {
-			if (error instanceof WaitTooLong && lastRefusal) {
-				throw fail(budgetSpentFailure(lastRefusal, error.until, since, policy));
-			}
-			throw stopped(error);
-		}
-		const result = await attempt(permit, refusals);
-		if (signal?.aborted) throw stopped(undefined);
-
-		if (result.kind === 'success') {
-			const parsed = request.schema.safeParse(result.response.json);
-			if (parsed.success) return parsed.data;
-			throw fail(invalidResponseFailure(api, result.response, describeZodIssue(parsed.error)));
-		}
-
-		if (result.kind === 'rateLimited') {
-			const now = clock.now();
-			deadline ??= now + policy.maxWaitSeconds * 1000;
-			refusals++;
-			lastRefusal = result.failure;
-			if (now + result.waitMs > deadline) {
-				throw fail(
-					refusals === 1
-						? tooLongWaitFailure(result.failure, result.waitMs, result.retryAt, policy)
-						: budgetSpentFailure(result.failure, now + result.waitMs, since, policy),
-				);
-			}
-			// The controller holds everyone until the provider's window frees; this
-			// request itself comes back no sooner than the provider asked.
-			await pause(result.waitMs);
-			continue;
-		}
-
-		const canRetry = idempotent && retries < policy.maxRetries;
-		if (result.failure) {
-			if (canRetry && result.response && RETRYABLE_GET_STATUSES.has(result.response.status)) {
-				await pause(backoffMs(retries++));
-				continue;
-			}
-			throw fail(result.failure);
-		}
-		const providerFailure = api.parseThrownError?.(result.error);
-		if (providerFailure) throw fail(providerFailure);
-		if (canRetry && result.networkCode && RETRYABLE_NETWORK_CODES.has(result.networkCode)) {
-			await pause(backoffMs(retries++));
-			continue;
-		}
-		throw fail(networkFailure(api, origin, result.networkCode, policy));
+	try {
+		const response = await send(options);
+		// n8n 1.x handed a 401 back: ask again with every status thrown, so that
+		// n8n renews the token and repeats the call once (as 2.x did already).
+		// The provider did nothing on a 401.
+		return response.status === 401 && api.renewsTokenOn401 ? await send({ ...options, ignoreHttpStatusErrors: false }) : response;
+	} catch (error) {
+		// A status n8n threw (a 401 after its one token renewal) is an answer.
+		const thrown = signal?.aborted ? undefined : responseInError(error);
+		if (!thrown) throw error;
+		return thrown;
 	}
+}
+
+/** An answer as the retry decision reads it: a success, a 429 and the wait it asks, or a failure. */
+function classify(api: ProviderApi, response: RawResponse, now: number, refusals: number): Outcome {
+	const failure = api.parseFailure(response);
+	if (!failure) return { kind: 'success' };
+	if (response.status === 429) return { kind: 'refused', failure, wait: rateLimitWait(response.headers, refusals, new Date(now)) };
+	return { kind: 'failed', failure, retryable: RETRYABLE_GET_STATUSES.has(response.status) };
+}
+
+/** No answer came: the provider's own account (a token request it refused), or a network failure. */
+function unreachable(api: ProviderApi, origin: string, error: unknown, policy: RetryPolicy): Outcome {
+	const explained = api.parseThrownError?.(error);
+	if (explained) return { kind: 'failed', failure: explained, retryable: false };
+	const code = networkErrorCode(error);
+	return { kind: 'failed', failure: networkFailure(api, origin, code, policy), retryable: code !== undefined && RETRYABLE_NETWORK_CODES.has(code) };
+}
+
+/**
+ * A caller the gate could not serve in time: what the provider said holds for
+ * everyone until it ends, so the answer is the provider's, with when to
+ * retry, and no request was sent.
+ */
+function notServedFailure(api: ProviderApi, error: NotServed, history: RetryHistory, now: number, policy: RetryPolicy, person: boolean): ProviderFailure {
+	const name = api.provider.displayName;
+	const { said, until } = error;
+	if (error.reason === 'deadline' && !person && said) return budgetSpentFailure(said, until, history.since, now, policy);
+	if (until === undefined) {
+		return {
+			provider: api.provider,
+			code: 'busy',
+			httpCode: null,
+			message: `${name} is busy: ${error.waiting} other request${error.waiting === 1 ? ' is' : 's are'} waiting for it; try again in a moment`,
+			description: `Nothing was sent: this waited ${Math.round(PERSON_WAIT_MS / 1000)} s for its turn.`,
+		};
+	}
+	const at = new Date(until).toISOString();
+	const nothingSent = `Nothing was sent: until ${at} every request to ${name} with this credential that cannot wait that long fails at once, without asking ${name} again.`;
+	// The same error as the request that was refused: the provider's words and when to retry.
+	if (said) return { ...tooLongWaitFailure(said, { ms: until - now, source: 'retry-after', retryAt: new Date(until) }, policy), description: joinLines(said.description, nothingSent) };
+	return {
+		provider: api.provider,
+		code: 'rate_limited',
+		httpCode: 429,
+		message: `${name}'s rate limit is used up until ${at}; retry then`,
+		description: joinLines('The provider said so in its X-RateLimit-* headers.', nothingSent),
+	};
 }
 
 /**
@@ -413,44 +420,4 @@ function invalidResponseFailure(
 		description:
 			'The provider may have changed its API, or the base URL points at something else (a login page, a proxy).',
 	};
-}
-
-function tooLongWaitFailure(
-	failure: ProviderFailure,
-	waitMs: number,
-	retryAt: Date | undefined,
-	policy: RetryPolicy,
-): ProviderFailure {
-	const seconds = Math.ceil(waitMs / 1000);
-	const when = retryAt ? ` (at ${retryAt.toISOString()})` : '';
-	return {
-		...failure,
-		message: `${failure.message.replace(/[.\s]+$/, '')}. Retry in ${seconds} second${seconds === 1 ? '' : 's'}${when}`,
-		description: joinLines(
-			failure.description,
-			`The provider asked to wait ${seconds} s, longer than the ${policy.maxWaitSeconds} s this node waits.`,
-		),
-	};
-}
-
-function budgetSpentFailure(
-	failure: ProviderFailure,
-	until: number | undefined,
-	since: number,
-	policy: RetryPolicy,
-): ProviderFailure {
-	const waited = Math.max(1, Math.round((Date.now() - since) / 1000));
-	const when = until !== undefined && Number.isFinite(until) ? ` Retry after ${new Date(until).toISOString()}.` : '';
-	return {
-		...failure,
-		message: `${failure.message.replace(/[.\s]+$/, '')}. Still rate-limited after waiting ${waited} second${waited === 1 ? '' : 's'}`,
-		description: joinLines(
-			failure.description,
-			`The provider kept refusing for longer than Max Retry Wait (${policy.maxWaitSeconds} s).${when} Lower the number of items per run, spread runs out, or raise Max Retry Wait in Request Options.`,
-		),
-	};
-}
-
-function joinLines(...lines: Array<string | undefined>): string {
-	return lines.filter(Boolean).join('\n');
 }

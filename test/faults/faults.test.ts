@@ -155,7 +155,12 @@ describe('fault matrix', () => {
 						else expectErrorItem(item, outcome, c);
 					}
 					if (!outcome.ok && outcome.requestsPerItem !== undefined) {
-						expect(targetRequests(c, second)).toHaveLength(3 * outcome.requestsPerItem);
+						const sent = targetRequests(c, second).length;
+						// A pause the provider asked for holds for every item (README, "Speed and rate limits"):
+						// items sent before the refusal came back were refused too; later ones send nothing.
+						if (outcome.retryIn !== undefined) expect(sent).toBeGreaterThanOrEqual(outcome.requestsPerItem);
+						else expect(sent).toBe(3 * outcome.requestsPerItem);
+						expect(sent).toBeLessThanOrEqual(3 * outcome.requestsPerItem);
 					}
 					expectNoSecrets(cof, secretsOf(c, cof, many.arrangement.secrets));
 					expect(errorText(cof)).not.toMatch(LOGIN_LINK);

@@ -10,5 +10,5 @@ import { PACKAGE_ROOT } from './n8n';
 
 beforeEach(() => {
 	const core = require(path.join(PACKAGE_ROOT, 'dist/core.js')) as Record<string, { TRAFFIC?: { clear(): void } }>;
-	core['nodes/shared/traffic'].TRAFFIC?.clear();
+	core['nodes/shared/gate'].TRAFFIC?.clear();
 });

@@ -6,8 +6,11 @@
  * and an injected clock that jumps from event to event, so a 20-second burst
  * takes milliseconds and every run is the same.
  */
-import type { Clock, Report } from '../../nodes/shared/traffic';
-import { SAAS_API, TrafficController } from '../../nodes/shared/traffic';
+import type { ProviderFailure } from '../../nodes/shared/errors';
+import type { Answer, Clock } from '../../nodes/shared/gate';
+import { Gate, SAAS_API } from '../../nodes/shared/gate';
+
+const REFUSED: ProviderFailure = { provider: { id: 'test', displayName: 'Test' }, code: 'rate_limited', httpCode: 429, message: 'Too many requests' };
 
 /** A clock that runs timers in time order; `random` is a fixed sequence, so runs repeat. */
 class EventClock implements Clock {
@@ -74,31 +77,31 @@ interface Burst {
  * picked by `shares`; each takes its turn from its worker's controller, and a
  * refused one asks again with its first time (as transport.ts does).
  */
-async function burst(clock: EventClock, workers: TrafficController[], shares: number[], arrivalMs: number): Promise<Burst> {
+async function burst(clock: EventClock, workers: Gate[], shares: number[], arrivalMs: number): Promise<Burst> {
 	const start = clock.now();
 	const acceptedAt: number[] = [];
 	let requests = 0;
 	let links = 0;
 	let lastLinkAt = start;
-	const provider = (): Report => {
+	const provider = (): Answer => {
 		const now = clock.now();
 		while (acceptedAt.length > 0 && acceptedAt[0] <= now - 1000) acceptedAt.shift();
 		requests++;
 		if (acceptedAt.length >= LIMIT) {
-			return { outcome: 'rateLimited', retryAt: now + 1000, hint: { limit: LIMIT, remaining: 0, resetAt: acceptedAt[0] + 1000 } };
+			return { refusal: { until: now + 1000, said: REFUSED }, hint: { limit: LIMIT, remaining: 0, resetAt: acceptedAt[0] + 1000 } };
 		}
 		acceptedAt.push(now);
-		return { outcome: 'success' };
+		return {};
 	};
-	const execution = async (controller: TrafficController) => {
+	const execution = async (gate: Gate) => {
 		const since = clock.now();
 		for (;;) {
-			const permit = await controller.acquire({ since });
+			const permit = await gate.acquire({ since, patienceMs: 60_000 });
 			await clock.sleep(LATENCY_MS / 2);
 			const report = provider();
 			await clock.sleep(LATENCY_MS / 2);
 			permit.done(report);
-			if (report.outcome === 'success') break;
+			if (!report.refusal) break;
 		}
 		links++;
 		lastLinkAt = clock.now();
@@ -128,7 +131,7 @@ describe('queue-mode workers sharing one provider limit (20/s, 200 executions)',
 
 	it.each(cases)('$shares of the executions per worker, arriving over $arrivalMs ms: three bursts in a row, each all links within 13 s', async ({ shares, arrivalMs }) => {
 		const clock = new EventClock();
-		const workers = shares.map(() => new TrafficController(SAAS_API, clock));
+		const workers = shares.map(() => new Gate(SAAS_API, clock));
 		// The controllers live on between bursts, as in a running worker.
 		const bursts: Burst[] = [];
 		for (let round = 0; round < 3; round++) {

@@ -1,5 +1,5 @@
 /**
- * The transport's hold on its traffic permit when something between sending
+ * The transport's hold on its turn at the gate when something between sending
  * and reporting throws (a provider's parser meeting a body nobody foresaw).
  * The context stands in for n8n's: only what the transport calls, answering
  * as n8n's HTTP helper does with `returnFullResponse`.
@@ -8,7 +8,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { ProviderApi } from '../../nodes/shared/provider';
-import { TRAFFIC } from '../../nodes/shared/traffic';
+import { TRAFFIC } from '../../nodes/shared/gate';
 import { apiRequest } from '../../nodes/shared/transport';
 
 function context(answer: { statusCode: number; headers?: Record<string, string>; body: string }): IExecuteFunctions {
@@ -35,20 +35,16 @@ it('releases the permit when the provider parser throws, so the endpoint is not 
 	for (let attempt = 0; attempt < 3; attempt++) {
 		await expect(apiRequest(context({ statusCode: 200, body: '{}' }), throwingApi, request)).rejects.toThrow('parser bug');
 	}
-	const controller = TRAFFIC.for(
-		// The one controller the three requests used.
-		[...(TRAFFIC as unknown as { controllers: Map<string, unknown> }).controllers.keys()][0],
-		{ maxInFlight: 1, initialWindow: 1 },
-	);
+	// The one gate the three requests used.
 	expect(TRAFFIC.size).toBe(1);
-	expect(controller.idle).toBe(true);
+	expect(TRAFFIC.for(TRAFFIC.keys()[0], { maxInFlight: 1 }).idle).toBe(true);
 });
 
-it('keys controllers without any secret in the key', async () => {
+it('keys gates without any secret in the key', async () => {
 	TRAFFIC.clear();
 	const okApi: ProviderApi = { ...throwingApi, parseFailure: () => undefined };
 	await apiRequest(context({ statusCode: 200, body: '{}' }), okApi, { method: 'GET', path: '/x', schema: z.unknown() });
-	const keys = [...(TRAFFIC as unknown as { controllers: Map<string, unknown> }).controllers.keys()];
+	const keys = TRAFFIC.keys();
 	expect(keys).toHaveLength(1);
 	expect(keys[0]).not.toContain('secret-key');
 	expect(keys[0]).not.toContain('api.example.test');

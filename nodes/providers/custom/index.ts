@@ -7,7 +7,7 @@ import type { ProviderApi, ProviderIdentity, ProviderModule, RawResponse, SsoTar
 import { namedValues } from '../../shared/namedValues';
 import type { MintedLink } from '../../shared/schemas';
 import { runCredentials } from '../../shared/runSettings';
-import { CUSTOMER_SERVER } from '../../shared/traffic';
+import { CUSTOMER_SERVER } from '../../shared/gate';
 import { apiRequest, providerError } from '../../shared/transport';
 import { isHttpUrl, trimBaseUrl } from '../../shared/urls';
 

@@ -6,7 +6,7 @@ import { TRANSPORT_CODES, findInCauses } from '../../shared/errors';
 import type { ProviderApi, ProviderIdentity, RawResponse } from '../../shared/provider';
 import { httpUrlSchema, readIfValid } from '../../shared/schemas';
 import { trimBaseUrl } from '../../shared/urls';
-import { SAAS_API } from '../../shared/traffic';
+import { SAAS_API } from '../../shared/gate';
 
 /** Who this provider is in outputs (`provider: 'mailup'`) and messages. */
 export const MAILUP: ProviderIdentity = { id: 'mailup', displayName: 'MailUp' };

@@ -7,7 +7,7 @@ import type { IdFormat } from '../../shared/locators';
 import type { ProviderApi, ProviderIdentity, RawResponse } from '../../shared/provider';
 import { trimBaseUrl } from '../../shared/urls';
 import { httpUrlSchema } from '../../shared/schemas';
-import { CUSTOMER_SERVER } from '../../shared/traffic';
+import { CUSTOMER_SERVER } from '../../shared/gate';
 
 /** Who this provider is in outputs (`provider: 'wisecp'`) and messages. */
 export const WISECP: ProviderIdentity = { id: 'wisecp', displayName: 'WISECP' };
