@@ -21,7 +21,7 @@ export interface TrafficProfile {
 }
 
 /**
- * SaaS APIs (HostUp, MailUp): as fast as they allow, like n8n's HTTP Request
+ * SaaS APIs: as fast as they allow, like n8n's HTTP Request
  * node, which sends every item at once; their answers set the pace.
  */
 export const SAAS_API: TrafficProfile = { maxInFlight: 10_000 };
@@ -37,7 +37,7 @@ export const CUSTOMER_SERVER: TrafficProfile = { maxInFlight: 6 };
 export const PERSON_WAIT_MS = 5000;
 
 /**
- * An API whose credential fetches a token before its first request (MailUp):
+ * An API whose credential fetches a token before its first request (README names it):
  * that request goes alone, so n8n fetches one token rather than one per
  * request; the others follow when it answers, or after this long if it hangs.
  */
@@ -391,9 +391,21 @@ export class Gates {
 	private lastSweepAt: number;
 
 	constructor(
-		private readonly clock: Clock = SYSTEM_CLOCK,
+		private clockInUse: Clock = SYSTEM_CLOCK,
 		private readonly idleMs = 10 * 60_000,
 	) {
+		this.lastSweepAt = clockInUse.now();
+	}
+
+	/** The time every gate and the transport's waits go by. */
+	get clock(): Clock {
+		return this.clockInUse;
+	}
+
+	/** Forgets every endpoint and goes by `clock` from now on (tests inject a fake one). */
+	useClock(clock: Clock): void {
+		this.clear();
+		this.clockInUse = clock;
 		this.lastSweepAt = clock.now();
 	}
 
@@ -402,7 +414,7 @@ export class Gates {
 		this.sweep();
 		let gate = this.gates.get(key);
 		if (!gate) {
-			gate = new Gate(profile, this.clock);
+			gate = new Gate(profile, this.clockInUse);
 			this.gates.set(key, gate);
 		}
 		return gate;
@@ -422,7 +434,7 @@ export class Gates {
 	}
 
 	private sweep(): void {
-		const now = this.clock.now();
+		const now = this.clockInUse.now();
 		if (now - this.lastSweepAt < Math.min(60_000, this.idleMs)) return;
 		this.lastSweepAt = now;
 		for (const [key, gate] of this.gates) {

@@ -24,7 +24,7 @@ export function resourceLocatorProperty(options: {
 	searchListMethod: string;
 	idFormat: IdFormat;
 	resourceName: string;
-	/** Where the ids come from, e.g. `HostUp › Account › Get Many lists them`. */
+	/** Where the ids come from, e.g. `the node's Account › Get Many lists them`. */
 	listedBy: string;
 }): INodeProperties {
 	const { displayName, name, description, searchListMethod, idFormat, resourceName, listedBy } = options;

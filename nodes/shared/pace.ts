@@ -14,7 +14,7 @@ export interface RateLimitHint {
 	resetAt?: number;
 }
 
-/** A limit the provider documents: at most `requests` per `perMs`, paced from the first request (MailUp's 5 calls/s). */
+/** A limit the provider documents: at most `requests` per `perMs`, paced from the first request (e.g. 5 calls/s). */
 export interface DocumentedRate {
 	requests: number;
 	perMs: number;
@@ -105,7 +105,7 @@ export class Pace {
 		if (refusedUntil !== undefined) {
 			// Everyone waits the retry time: asking sooner only earns more 429s. Once
 			// the pace is known and the provider says when its window frees (nothing
-			// remaining until X-RateLimit-Reset, HostUp), the others wait only for
+			// remaining until X-RateLimit-Reset), the others wait only for
 			// that; the refused request itself still waits its Retry-After (transport).
 			const resetAt = hint?.remaining === 0 ? hint.resetAt : undefined;
 			const until = this.rate !== undefined && resetAt !== undefined && resetAt < refusedUntil ? resetAt : refusedUntil;
@@ -132,7 +132,7 @@ export class Pace {
 
 	/**
 	 * Below the limit the provider stated, halfway back after each window
-	 * without a refusal: queue-mode workers sharing a HostUp key find their
+	 * without a refusal: queue-mode workers sharing one key find their
 	 * shares, and one takes the whole limit again soon after the other is done
 	 * (test/unit/shared-limit.test.ts).
 	 */

@@ -34,11 +34,11 @@ export function getRequestedCount(ctx: IExecuteFunctions, itemIndex: number): nu
 /** What one page of a listing said. */
 export interface Page<T> {
 	items: T[];
-	/** The provider's count of the whole listing (Installatron `total_count`, MailUp `TotalElementsCount`). */
+	/** The provider's count of the whole listing (e.g. `total_count`). */
 	total?: number;
-	/** Whether the provider says more pages follow (HostUp `hasMore`). */
+	/** Whether the provider says more pages follow (e.g. `hasMore`). */
 	hasMore?: boolean;
-	/** Where the next page starts, for a cursor API (HostUp `nextCursor`). */
+	/** Where the next page starts, for a cursor API (e.g. `nextCursor`). */
 	nextCursor?: string;
 }
 
@@ -75,7 +75,7 @@ export interface Listing<T> {
 /**
  * The last guard against a listing without end: a provider whose every page
  * says more follow, each with new items and a new cursor. 1000 pages are
- * 100 000 HostUp accounts or 50 000 Installatron installs at full pages, more
+ * 100 000 accounts or 50 000 installs at full pages, more
  * than any one customer of these providers has; a listing that long wants a
  * Limit anyway.
  */

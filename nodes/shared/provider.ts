@@ -19,7 +19,7 @@ import type { MintedLink } from './schemas';
 export interface ProviderIdentity {
 	/** The `provider` field of outputs and Continue On Fail items (README, "The link output"). */
 	id: string;
-	/** The provider's name in messages: "HostUp did not answer …". */
+	/** The provider's name in messages: "<name> did not answer …". */
 	displayName: string;
 }
 
@@ -68,7 +68,7 @@ export interface ProviderApi {
 	 * by the credential's token request. Undefined: a network error.
 	 */
 	parseThrownError?(error: unknown): ProviderFailure | undefined;
-	/** Skip TLS verification (Installatron servers often have self-signed certificates). */
+	/** Skip TLS verification (customers' servers often have self-signed certificates). */
 	skipSslCertificateValidation?(credentials: ICredentialDataDecryptedObject): boolean;
 	/**
 	 * The provider's own account of a failure, from a response that is not a
@@ -83,7 +83,7 @@ export interface ProviderApi {
  * provider's own node and by the SSO Link node, under the same names.
  */
 export interface SsoTarget {
-	/** The SSO Link node's `provider` option value (README, "SSO Link"; saved workflows hold it), e.g. `hostUpWordPress`. */
+	/** The SSO Link node's `provider` option value (README, "SSO Link"; saved workflows hold it), e.g. `acmeWordPress`. */
 	value: string;
 	displayName: string;
 	description: string;

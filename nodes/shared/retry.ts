@@ -51,7 +51,7 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 /**
  * When `X-RateLimit-Reset` says the limit resets (epoch ms), or undefined.
  * APIs send it three ways: delta seconds (`60`), epoch seconds
- * (`1767225600`) or a date (HostUp sends ISO 8601, see README "Speed and rate
+ * (`1767225600`) or a date (ISO 8601, see README "Speed and rate
  * limits"). 1–8 digits are seconds from now (8 digits is over three years),
  * 9 or more epoch seconds, anything else a date.
  */
@@ -95,8 +95,8 @@ export function rateLimitWait(
 }
 
 /**
- * What `X-RateLimit-Limit`, `-Remaining` and `-Reset` say, on any answer (HostUp
- * sends them on its 429s; many APIs on every answer). Values that are not
+ * What `X-RateLimit-Limit`, `-Remaining` and `-Reset` say, on any answer (some APIs
+ * send them on their 429s only, many on every answer). Values that are not
  * whole numbers are ignored.
  */
 export function readRateLimitHint(headers: HeaderBag, now: number): RateLimitHint | undefined {

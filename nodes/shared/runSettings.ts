@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { PERSON_WAIT_MS } from './gate';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY_POLICY } from './retry';
 
@@ -31,7 +32,13 @@ export interface RunSettings {
 	credentials?: Map<string, Promise<ICredentialDataDecryptedObject>>;
 }
 
-const DEFAULT_SETTINGS: RunSettings = { person: true, policy: DEFAULT_RETRY_POLICY, itemConcurrency: 1, stop: () => undefined };
+/** A person in the editor waits seconds, not an item's Max Retry Wait (gate.ts). */
+const DEFAULT_SETTINGS: RunSettings = {
+	person: true,
+	policy: { ...DEFAULT_RETRY_POLICY, maxWaitSeconds: PERSON_WAIT_MS / 1000 },
+	itemConcurrency: 1,
+	stop: () => undefined,
+};
 
 /** Items of one run worked on at once; each waits for its turn with the provider (gate.ts). */
 const ITEM_CONCURRENCY = 10_000;

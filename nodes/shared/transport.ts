@@ -8,7 +8,7 @@ import { TRANSPORT_CODES, asNodeError, findInCauses, toNodeApiError } from './er
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { Answer, Permit } from './gate';
-import { NotServed, PERSON_WAIT_MS, SAAS_API, SYSTEM_CLOCK, TRAFFIC } from './gate';
+import { NotServed, PERSON_WAIT_MS, SAAS_API, TRAFFIC } from './gate';
 import type { HeaderBag, Outcome, RetryHistory, RetryPolicy } from './retry';
 import {
 	RETRYABLE_GET_STATUSES,
@@ -56,9 +56,9 @@ export async function apiRequest<T>(
 ): Promise<T> {
 	const settings = runSettings(ctx);
 	const { policy } = settings;
-	const clock = SYSTEM_CLOCK;
+	const clock = TRAFFIC.clock;
 	const credentials = await runCredentials(ctx, api.credentialType, request.itemIndex ?? 0);
-	// Read now and again when failing: a token n8n fetches during the run (MailUp) lands in `credentials`.
+	// Read now and again when failing: a token n8n fetches during the run lands in `credentials`.
 	const secretsAtStart = secretValues(api, credentials);
 	const fail = (failure: ProviderFailure) =>
 		toNodeApiError(ctx.getNode(), failure, [...secretsAtStart, ...secretValues(api, credentials)], request.itemIndex);
@@ -99,14 +99,11 @@ export async function apiRequest<T>(
 		let answer: Answer = {};
 		let outcome: Outcome;
 		try {
-			let sendError: unknown;
-			response = await sendOnce(ctx, api, options, credentials, signal).catch((error: unknown) => {
-				sendError = error;
-				return undefined;
-			});
+			const sent = await sendOnce(ctx, api, options, credentials, signal);
+			response = sent.response;
 			if (!response) {
-				if (signal?.aborted) throw stopped(sendError);
-				outcome = unreachable(api, origin, sendError, policy);
+				if (signal?.aborted) throw stopped(sent.error);
+				outcome = unreachable(api, origin, sent.error, policy);
 			} else {
 				const now = clock.now();
 				outcome = classify(api, response, now, history.refusals);
@@ -171,14 +168,14 @@ function httpOptions<T>(
 	};
 }
 
-/** One request and its answer, whatever its status; throws only when no answer came. */
+/** One request and its answer, whatever its status, or what stopped any answer from coming. */
 async function sendOnce(
 	ctx: RequestContext,
 	api: ProviderApi,
 	options: IHttpRequestOptions,
 	credentials: ICredentialDataDecryptedObject,
 	signal: AbortSignal | undefined,
-): Promise<RawResponse> {
+): Promise<{ response: RawResponse; error?: undefined } | { response?: undefined; error: unknown }> {
 	const send = async (sendOptions: IHttpRequestOptions) =>
 		toRawResponse(
 			await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, sendOptions, {
@@ -190,12 +187,11 @@ async function sendOnce(
 		// n8n 1.x handed a 401 back: ask again with every status thrown, so that
 		// n8n renews the token and repeats the call once (as 2.x did already).
 		// The provider did nothing on a 401.
-		return response.status === 401 && api.renewsTokenOn401 ? await send({ ...options, ignoreHttpStatusErrors: false }) : response;
+		return { response: response.status === 401 && api.renewsTokenOn401 ? await send({ ...options, ignoreHttpStatusErrors: false }) : response };
 	} catch (error) {
 		// A status n8n threw (a 401 after its one token renewal) is an answer.
 		const thrown = signal?.aborted ? undefined : responseInError(error);
-		if (!thrown) throw error;
-		return thrown;
+		return thrown ? { response: thrown } : { error };
 	}
 }
 

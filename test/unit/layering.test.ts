@@ -24,6 +24,12 @@ it('the core imports only itself and its libraries', () => {
 	expect(outside).toEqual([]);
 });
 
+it('the core names no provider, not even in a comment: a provider is its folder and one registry line', () => {
+	const named = readdirSync(path.join(root, 'nodes/shared'))
+		.filter((file) => /hostup|installatron|mailup|wisecp|whmcs|cpanel/i.test(readFileSync(path.join(root, 'nodes/shared', file), 'utf8')));
+	expect(named).toEqual([]);
+});
+
 it('providers import the core and their own folder, never a node', () => {
 	const upward = importsOf('nodes/providers').filter(
 		({ from }) => from.startsWith('nodes/') && !from.startsWith('nodes/shared/') && !from.startsWith('nodes/providers'),

@@ -1,4 +1,5 @@
-import { backoffMs, rateLimitWait } from '../../nodes/shared/retry';
+import type { RetryHistory } from '../../nodes/shared/retry';
+import { backoffMs, decideRetry, rateLimitWait } from '../../nodes/shared/retry';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const noJitter = () => 0.5;
@@ -49,5 +50,51 @@ describe('backoffMs', () => {
 		expect(backoffMs(0, () => 0)).toBe(800);
 		expect(backoffMs(0, () => 1)).toBe(1200);
 		expect(backoffMs(3, noJitter)).toBe(8000);
+	});
+});
+
+describe('decideRetry: whether to send again, and when', () => {
+	const policy = { maxRetries: 3, maxWaitSeconds: 60, timeoutMs: 30_000 };
+	const failure = { provider: { id: 'test', displayName: 'Test' }, code: 'rate_limit_exceeded', httpCode: 429, message: 'Too many requests.' };
+	const t = now.getTime();
+	const fresh = { since: t, refusals: 0, retries: 0 };
+	const refused = (seconds: number) => ({ kind: 'refused' as const, failure, wait: { ms: seconds * 1000, source: 'retry-after' as const, retryAt: new Date(t + seconds * 1000) } });
+
+	it('a success is done', () => {
+		expect(decideRetry({ kind: 'success' }, fresh, t, policy, true)).toEqual({ kind: 'done' });
+	});
+
+	it('a 429 is retried after its wait while Max Retry Wait, counted from the first 429, allows', () => {
+		const first = decideRetry(refused(20), fresh, t, policy, false);
+		expect(first).toEqual({ kind: 'retry', waitMs: 20_000, history: { since: t, firstRefusedAt: t, refusals: 1, retries: 0 } });
+		const second = decideRetry(refused(20), (first as { history: RetryHistory }).history, t + 20_000, policy, false);
+		expect(second).toMatchObject({ kind: 'retry', waitMs: 20_000 });
+		const third = decideRetry(refused(30), (second as { history: RetryHistory }).history, t + 40_000, policy, false);
+		expect(third).toMatchObject({ kind: 'fail', failure: { message: expect.stringMatching(/Still rate-limited after waiting 40 seconds$/) } });
+	});
+
+	it('a first 429 that asks longer than Max Retry Wait fails at once, saying when to retry', () => {
+		expect(decideRetry(refused(3600), fresh, t, policy, false)).toMatchObject({
+			kind: 'fail',
+			failure: { message: 'Too many requests. Retry in 3600 seconds (at 2026-11-22T13:00:00.000Z)', httpCode: 429 },
+		});
+	});
+
+	it('a read is retried after a 502/503/504 or network error, Max Retries times with backoff; a mint never', () => {
+		const failed = { kind: 'failed' as const, failure: { ...failure, httpCode: 503 }, retryable: true };
+		let history: RetryHistory = fresh;
+		const waits: number[] = [];
+		for (;;) {
+			const decision = decideRetry(failed, history, t, policy, true, noJitter);
+			if (decision.kind !== 'retry') {
+				expect(decision).toEqual({ kind: 'fail', failure: failed.failure });
+				break;
+			}
+			waits.push(decision.waitMs);
+			history = decision.history;
+		}
+		expect(waits).toEqual([1000, 2000, 4000]);
+		expect(decideRetry(failed, fresh, t, policy, false)).toEqual({ kind: 'fail', failure: failed.failure });
+		expect(decideRetry({ ...failed, retryable: false }, fresh, t, policy, true)).toEqual({ kind: 'fail', failure: failed.failure });
 	});
 });
