@@ -2,7 +2,7 @@ import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 
 import type { RawResponse } from './provider';
 import { DEFAULT_RETRY_POLICY } from './retry';
-import { networkErrorCode, toRawResponse } from './transport';
+import { networkErrorCode, toRawResponse } from './response';
 
 export interface CredentialTestRequest {
 	method: 'GET' | 'POST';

@@ -1,7 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ProviderIdentity } from './provider';
+import type { ProviderApi, ProviderIdentity, RawResponse } from './provider';
+import type { RetryPolicy } from './retry';
 
 /**
  * Everything known about a failed provider call, already in the provider's
@@ -22,7 +23,7 @@ export interface ProviderFailure {
 	description?: string;
 }
 
-/** Codes for failures the provider did not name itself. */
+/** Codes for failures the provider did not name itself; their texts follow below. */
 export const TRANSPORT_CODES = {
 	timeout: 'timeout',
 	network: 'network_error',
@@ -161,4 +162,66 @@ export function invalidParameterError(
 		Object.assign(error.context, context);
 	}
 	return error;
+}
+
+/** No answer came (the transport found no response): timed out, or the network said why. */
+export function networkFailure(
+	api: ProviderApi,
+	origin: string,
+	code: string | undefined,
+	policy: RetryPolicy,
+): ProviderFailure {
+	const name = api.provider.displayName;
+	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code?.includes('TIMEOUT');
+	if (timedOut) {
+		return {
+			provider: api.provider,
+			code: TRANSPORT_CODES.timeout,
+			httpCode: null,
+			message: `${name} did not answer within ${Math.round(policy.timeoutMs / 1000)} second${Math.round(policy.timeoutMs / 1000) === 1 ? '' : 's'}`,
+			description: `No response from ${origin}. The provider may be slow or unreachable; try again later.`,
+		};
+	}
+	// The raw code (ECONNRESET, …) stays out of the message: n8n replaces any
+	// message containing one with its own generic sentence.
+	return {
+		provider: api.provider,
+		code: TRANSPORT_CODES.network,
+		httpCode: null,
+		message: `Could not reach ${name} at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'network error'}`,
+		description: `${code ? `Network error ${code}. ` : ''}Check the base URL in the credential, the network and any proxy settings.`,
+	};
+}
+
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was closed unexpectedly',
+	EPIPE: 'the connection was closed unexpectedly',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+	SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is self-signed',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+};
+
+export function invalidResponseFailure(
+	api: ProviderApi,
+	response: RawResponse,
+	problem: string,
+): ProviderFailure {
+	const name = api.provider.displayName;
+	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
+	const message =
+		response.json === undefined
+			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
+			: `${name} answered with an unexpected response (${problem})`;
+	return {
+		provider: api.provider,
+		code: TRANSPORT_CODES.invalidResponse,
+		httpCode: response.status,
+		message,
+		description:
+			'The provider may have changed its API, or the base URL points at something else (a login page, a proxy).',
+	};
 }

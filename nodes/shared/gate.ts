@@ -116,6 +116,7 @@ export class NotServed extends Error {
 }
 
 interface Waiter {
+	person: boolean;
 	since: number;
 	deadline: number;
 	patienceMs: number;
@@ -124,55 +125,11 @@ interface Waiter {
 	reject(error: unknown): void;
 }
 
-/** Waiting callers, oldest first; thousands wait at a customer's server, and taking the first moves none. */
-class WaitQueue {
-	private items: Array<Waiter | undefined> = [];
-
-	private head = 0;
-
-	get length(): number {
-		return this.items.length - this.head;
-	}
-
-	get first(): Waiter | undefined {
-		return this.items[this.head];
-	}
-
-	insert(waiter: Waiter): void {
-		let index = this.items.length;
-		while (index > this.head && (this.items[index - 1] as Waiter).since > waiter.since) index--;
-		this.items.splice(index, 0, waiter);
-	}
-
-	remove(waiter: Waiter): boolean {
-		const index = this.items.indexOf(waiter, this.head);
-		if (index < 0) return false;
-		if (index > this.head) {
-			this.items.splice(index, 1);
-			return true;
-		}
-		this.items[this.head++] = undefined;
-		if (this.head === this.items.length) {
-			this.items = [];
-			this.head = 0;
-		} else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-			this.items = this.items.slice(this.head);
-			this.head = 0;
-		}
-		return true;
-	}
-
-	*[Symbol.iterator](): IterableIterator<Waiter> {
-		for (let index = this.head; index < this.items.length; index++) yield this.items[index] as Waiter;
-	}
-}
-
 export class Gate {
 	private readonly pace: Pace;
 
-	private readonly people = new WaitQueue();
-
-	private readonly runs = new WaitQueue();
+	/** Waiting callers: people first, then oldest first (a retry keeps its place). */
+	private queue: Waiter[] = [];
 
 	private inFlight = 0;
 
@@ -180,19 +137,11 @@ export class Gate {
 
 	private firstSentAt: number | undefined;
 
-	/** The newest 429: its words and when it said to come back, for the callers a pause fails. */
-	private said: { failure: ProviderFailure; until: number } | undefined;
-
-	/** No waiter is less patient, or due sooner, than these (reset when the queues empty). */
-	private leastPatienceMs = Number.POSITIVE_INFINITY;
-
-	private soonestDeadline = Number.POSITIVE_INFINITY;
-
 	/** Some caller asked for its first request to go alone (AcquireOptions.firstAlone). */
 	private firstAlone = false;
 
-	/** Waiters whose cap is above the endpoint's, which may pass a head that waits for room. */
-	private raised = 0;
+	/** The newest 429: its words and when it said to come back, for the callers a pause fails. */
+	private said: { failure: ProviderFailure; until: number } | undefined;
 
 	private wake: { at: number; cancel: AbortController } | undefined;
 
@@ -208,7 +157,7 @@ export class Gate {
 	}
 
 	get idle(): boolean {
-		return this.inFlight === 0 && this.people.length + this.runs.length === 0;
+		return this.inFlight === 0 && this.queue.length === 0;
 	}
 
 	get requestsInFlight(): number {
@@ -216,12 +165,7 @@ export class Gate {
 	}
 
 	get waiting(): number {
-		return this.people.length + this.runs.length;
-	}
-
-	/** The pace in force (for tests and diagnostics). */
-	get currentPace(): DocumentedRate | undefined {
-		return this.pace.current;
+		return this.queue.length;
 	}
 
 	/** Waits for a turn to send; rejects with the signal's reason or `NotServed`. */
@@ -229,110 +173,82 @@ export class Gate {
 		options.signal?.throwIfAborted();
 		const now = this.clock.now();
 		this.lastUsedAt = now;
+		this.firstAlone ||= Boolean(options.firstAlone);
 		return await new Promise<Permit>((resolve, reject) => {
 			let stopWatching: (() => void) | undefined;
-			let settled = false;
-			const cap = Math.max(this.profile.maxInFlight, Math.floor(options.maxInFlight ?? 0));
-			const queue = options.person ? this.people : this.runs;
+			const settle = <T>(then: (value: T) => void) => (value: T) => {
+				stopWatching?.();
+				stopWatching = () => undefined;
+				then(value);
+			};
 			const waiter: Waiter = {
+				person: Boolean(options.person),
 				since: options.since ?? now,
 				deadline: options.deadline ?? Number.POSITIVE_INFINITY,
 				patienceMs: options.patienceMs,
-				cap,
-				grant: (permit) => {
-					settled = true;
-					stopWatching?.();
-					resolve(permit);
-				},
-				reject: (error) => {
-					settled = true;
-					stopWatching?.();
-					reject(error);
-				},
+				cap: Math.max(this.profile.maxInFlight, Math.floor(options.maxInFlight ?? 0)),
+				grant: settle(resolve),
+				reject: settle(reject),
 			};
-			queue.insert(waiter);
-			this.leastPatienceMs = Math.min(this.leastPatienceMs, waiter.patienceMs);
-			this.soonestDeadline = Math.min(this.soonestDeadline, waiter.deadline);
-			if (cap > this.profile.maxInFlight) this.raised++;
-			this.firstAlone ||= Boolean(options.firstAlone);
+			let index = this.queue.length;
+			while (index > 0 && !this.before(this.queue[index - 1], waiter)) index--;
+			this.queue.splice(index, 0, waiter);
 			this.pump();
 			// Most callers are served at once; only one that waits watches its signal.
-			if (options.signal && !settled) {
+			if (options.signal && !stopWatching) {
 				stopWatching = onAbort(options.signal, (reason) => {
-					if (this.drop(waiter)) {
-						reject(reason);
-						this.pump();
-					}
+					if (!this.queue.includes(waiter)) return;
+					this.queue = this.queue.filter((other) => other !== waiter);
+					waiter.reject(reason);
+					this.pump();
 				});
 			}
 		});
 	}
 
-	private drop(waiter: Waiter): boolean {
-		if (!this.people.remove(waiter) && !this.runs.remove(waiter)) return false;
-		if (waiter.cap > this.profile.maxInFlight) this.raised--;
-		if (this.waiting === 0) {
-			this.leastPatienceMs = Number.POSITIVE_INFINITY;
-			this.soonestDeadline = Number.POSITIVE_INFINITY;
-		}
-		return true;
+	/** Whether `a` is served before `b`: a person first, then the one that asked first. */
+	private before(a: Waiter, b: Waiter): boolean {
+		return a.person !== b.person ? a.person : a.since <= b.since;
 	}
 
 	private pump(): void {
 		const now = this.clock.now();
-		if (this.soonestDeadline <= now) this.failWaiters((waiter) => waiter.deadline <= now, 'deadline', now);
-		for (;;) {
-			if (this.waiting === 0) return this.cancelWake();
-			if (this.firstAlone && this.answered === 0 && this.inFlight > 0) {
-				const until = (this.firstSentAt as number) + FIRST_ALONE_MS;
-				if (now < until) return this.wakeAt(until, now);
-			}
-			const { at, reason } = this.pace.nextSendAt(now);
+		this.failWhere((waiter) => waiter.deadline <= now, 'deadline', now);
+		while (this.queue.length > 0) {
+			const { at, reason } = this.holdUntil(now);
 			if (at > now) {
 				// Who cannot wait that long is told now, not when the wait is over.
-				if ((at - now > this.leastPatienceMs || at > this.soonestDeadline) && this.failWaiters((waiter) => Math.min(waiter.deadline, now + waiter.patienceMs) < at, reason as HoldReason, now, at)) continue;
-				return this.wakeAt(at, now);
+				if (reason) this.failWhere((waiter) => Math.min(waiter.deadline, now + waiter.patienceMs) < at, reason, now, at);
+				if (this.queue.length > 0) return this.wakeAt(at, now);
+				break;
 			}
-			const waiter = this.nextWithRoom();
-			if (!waiter) return this.wakeAt(Number.POSITIVE_INFINITY, now);
-			this.drop(waiter);
-			waiter.grant(this.send(now));
-		}
-	}
-
-	/** The first waiter, a person before any run, whose cap leaves room for one more request. */
-	private nextWithRoom(): Waiter | undefined {
-		for (const queue of [this.people, this.runs]) {
-			const first = queue.first;
-			if (!first) continue;
-			if (this.inFlight < first.cap) return first;
 			// A run allowed more than the endpoint's cap is not held behind one that is not.
-			if (this.raised > 0) for (const waiter of queue) if (this.inFlight < waiter.cap) return waiter;
-			return undefined;
+			const next = this.queue.find((waiter) => this.inFlight < waiter.cap);
+			if (!next) return this.wakeAt(Number.POSITIVE_INFINITY, now);
+			this.queue.splice(this.queue.indexOf(next), 1);
+			next.grant(this.send(now));
 		}
-		return undefined;
+		this.cancelWake();
 	}
 
-	/** Rejects every waiter `cannot` picks, and makes the bounds exact again; true when it rejected any. */
-	private failWaiters(cannot: (waiter: Waiter) => boolean, reason: HoldReason | 'deadline', now: number, until?: number): boolean {
-		const failing: Waiter[] = [];
-		this.leastPatienceMs = Number.POSITIVE_INFINITY;
-		this.soonestDeadline = Number.POSITIVE_INFINITY;
-		for (const waiter of [...this.people, ...this.runs]) {
-			if (cannot(waiter)) {
-				failing.push(waiter);
-			} else {
-				this.leastPatienceMs = Math.min(this.leastPatienceMs, waiter.patienceMs);
-				this.soonestDeadline = Math.min(this.soonestDeadline, waiter.deadline);
-			}
+	private holdUntil(now: number): { at: number; reason?: HoldReason } {
+		if (this.firstAlone && this.answered === 0 && this.inFlight > 0) {
+			const until = (this.firstSentAt as number) + FIRST_ALONE_MS;
+			if (now < until) return { at: until };
 		}
-		for (const waiter of failing) this.drop(waiter);
+		return this.pace.nextSendAt(now);
+	}
+
+	/** Rejects every waiter `cannot` picks, saying why and until when. */
+	private failWhere(cannot: (waiter: Waiter) => boolean, reason: HoldReason | 'deadline', now: number, until?: number): void {
+		const failing = this.queue.filter(cannot);
+		if (failing.length === 0) return;
+		this.queue = this.queue.filter((waiter) => !cannot(waiter));
 		const held = until ?? this.pace.nextSendAt(now).at;
 		const said = this.said && this.said.until > now && reason !== 'pace' ? this.said : undefined;
 		// A pause ends at the provider's retry time; the jitter added to it is this process's own.
 		const when = reason === 'pause' && said ? said.until : held > now ? held : undefined;
-		for (const waiter of failing) waiter.reject(new NotServed(reason, when, said?.failure, this.waiting));
-		return failing.length > 0;
+		for (const waiter of failing) waiter.reject(new NotServed(reason, when, said?.failure, this.queue.length));
 	}
 
 	private send(now: number): Permit {
@@ -355,9 +271,9 @@ export class Gate {
 		};
 	}
 
-	/** Pumps again at `at`, or at the soonest deadline if sooner. */
+	/** Pumps again at `at`, or at the soonest deadline if sooner; one timer at a time. */
 	private wakeAt(at: number, now: number): void {
-		const when = Math.min(at, this.soonestDeadline);
+		const when = this.queue.reduce((soonest, waiter) => Math.min(soonest, waiter.deadline), at);
 		if (!Number.isFinite(when)) return this.cancelWake();
 		if (this.wake && this.wake.at <= when && this.wake.at > now) return;
 		this.cancelWake();

@@ -123,17 +123,8 @@ export const RETRYABLE_GET_STATUSES: ReadonlySet<number> = new Set([502, 503, 50
 
 /** Network failures on which a GET is tried again. */
 export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'EPIPE',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EAI_AGAIN',
-	'ENOTFOUND',
-	'UND_ERR_SOCKET',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
+	'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN',
+	'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
 ]);
 
 /** What one request came to, as the transport classified it. */

@@ -4,12 +4,12 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { TRANSPORT_CODES, asNodeError, findInCauses, toNodeApiError } from './errors';
+import { asNodeError, invalidResponseFailure, networkFailure, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { Answer, Permit } from './gate';
 import { NotServed, PERSON_WAIT_MS, SAAS_API, TRAFFIC } from './gate';
-import type { HeaderBag, Outcome, RetryHistory, RetryPolicy } from './retry';
+import type { Outcome, RetryHistory, RetryPolicy } from './retry';
 import {
 	RETRYABLE_GET_STATUSES,
 	RETRYABLE_NETWORK_CODES,
@@ -20,6 +20,7 @@ import {
 	rateLimitWait,
 	readRateLimitHint,
 } from './retry';
+import { networkErrorCode, responseInError, toRawResponse } from './response';
 import { RunStopped, runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
 
@@ -295,125 +296,10 @@ function formEncode(body: IDataObject): string {
 	return form.toString();
 }
 
-/** A full response from n8n's HTTP helpers as the provider parsers read it. */
-export function toRawResponse(response: unknown): RawResponse {
-	const full = (response ?? {}) as { statusCode?: number; headers?: HeaderBag; body?: unknown };
-	const status = typeof full.statusCode === 'number' ? full.statusCode : 0;
-	const headers = normalizeHeaders(full.headers ?? {});
-	let text: string;
-	let json: unknown;
-	if (typeof full.body === 'string') {
-		text = full.body;
-	} else if (Buffer.isBuffer(full.body)) {
-		text = full.body.toString('utf8');
-	} else if (full.body === undefined || full.body === null) {
-		text = '';
-	} else {
-		// Already parsed by the HTTP layer.
-		json = full.body;
-		text = JSON.stringify(full.body);
-	}
-	if (json === undefined && text.trim() !== '') {
-		try {
-			json = JSON.parse(text);
-		} catch {
-			json = undefined;
-		}
-	}
-	return { status, headers, json };
-}
-
-/** The HTTP response carried by an error (its `response`, or one of its causes'), if any. */
-function responseInError(error: unknown): RawResponse | undefined {
-	return (
-		findInCauses(error, ({ response }) => {
-			if (!response || typeof response !== 'object') return undefined;
-			const { status, headers, data, body } = response as { status?: unknown; headers?: HeaderBag; data?: unknown; body?: unknown };
-			return typeof status === 'number' ? toRawResponse({ statusCode: status, headers: headers ?? {}, body: data ?? body }) : undefined;
-		}) ??
-		// n8n 1.x keeps only the status of what it threw (NodeApiError.httpCode), not the response.
-		(error instanceof NodeApiError && /^[1-5]\d\d$/.test(String(error.httpCode))
-			? { status: Number(error.httpCode), headers: {}, json: undefined }
-			: undefined)
-	);
-}
-
-function normalizeHeaders(headers: HeaderBag): HeaderBag {
-	const lower: HeaderBag = {};
-	for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
-	return lower;
-}
-
-/** The first error code found on the error or its causes (ECONNRESET, ECONNABORTED, …). */
-export function networkErrorCode(error: unknown): string | undefined {
-	return findInCauses(error, ({ code }) => (typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined));
-}
-
 export function safeOrigin(url: string): string {
 	try {
 		return new URL(url).origin;
 	} catch {
 		return 'the configured base URL';
 	}
-}
-
-export function networkFailure(
-	api: ProviderApi,
-	origin: string,
-	code: string | undefined,
-	policy: RetryPolicy,
-): ProviderFailure {
-	const name = api.provider.displayName;
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code?.includes('TIMEOUT');
-	if (timedOut) {
-		return {
-			provider: api.provider,
-			code: TRANSPORT_CODES.timeout,
-			httpCode: null,
-			message: `${name} did not answer within ${Math.round(policy.timeoutMs / 1000)} second${Math.round(policy.timeoutMs / 1000) === 1 ? '' : 's'}`,
-			description: `No response from ${origin}. The provider may be slow or unreachable; try again later.`,
-		};
-	}
-	// The raw code (ECONNRESET, …) stays out of the message: n8n replaces any
-	// message containing one with its own generic sentence.
-	return {
-		provider: api.provider,
-		code: TRANSPORT_CODES.network,
-		httpCode: null,
-		message: `Could not reach ${name} at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'network error'}`,
-		description: `${code ? `Network error ${code}. ` : ''}Check the base URL in the credential, the network and any proxy settings.`,
-	};
-}
-
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ECONNRESET: 'the connection was closed unexpectedly',
-	EPIPE: 'the connection was closed unexpectedly',
-	ENOTFOUND: 'the host name was not found',
-	EAI_AGAIN: 'the host name could not be resolved',
-	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
-	SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is self-signed',
-	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
-};
-
-function invalidResponseFailure(
-	api: ProviderApi,
-	response: RawResponse,
-	problem: string,
-): ProviderFailure {
-	const name = api.provider.displayName;
-	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
-	const message =
-		response.json === undefined
-			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
-			: `${name} answered with an unexpected response (${problem})`;
-	return {
-		provider: api.provider,
-		code: TRANSPORT_CODES.invalidResponse,
-		httpCode: response.status,
-		message,
-		description:
-			'The provider may have changed its API, or the base URL points at something else (a login page, a proxy).',
-	};
 }

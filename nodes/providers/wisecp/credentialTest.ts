@@ -1,10 +1,10 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { sendCredentialTest } from '../../shared/credentialTest';
-import { redact } from '../../shared/errors';
+import { networkFailure, redact } from '../../shared/errors';
 import type { CredentialTest } from '../../shared/provider';
 import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
-import { networkFailure, safeOrigin } from '../../shared/transport';
+import { safeOrigin } from '../../shared/transport';
 import { legacyApiUrl, parseLegacyFailure, paths, wisecpApi } from './api';
 
 /**
