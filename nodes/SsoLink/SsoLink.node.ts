@@ -8,6 +8,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { loginLinkNotice, requestOptionsProperty } from '../shared/descriptions';
 import { CREDENTIAL_TESTED_BY, CREDENTIAL_TEST_METHODS, LIST_SEARCH_METHODS, SSO_TARGETS, findSsoTarget } from '../providers';
+import { quoteInput } from '../shared/errors';
 import { createSsoLink } from '../shared/mint';
 import { runForEachItem } from '../shared/runner';
 import { providerProperty, targetCredentials, targetProperties } from './description';
@@ -40,7 +41,7 @@ export class SsoLink implements INodeType {
 		const provider = String(this.getNodeParameter('provider', 0));
 		const target = findSsoTarget(provider);
 		if (!target) {
-			throw new NodeOperationError(this.getNode(), `Invalid "Provider": "${provider.slice(0, 60)}" is not a provider this package knows`);
+			throw new NodeOperationError(this.getNode(), `Invalid "Provider": ${quoteInput(provider)} is not a provider this package knows`);
 		}
 		return await runForEachItem(this, async (itemIndex) => await createSsoLink(this, target, itemIndex));
 	}

@@ -51,7 +51,7 @@ export function targetProperties(targets: readonly SsoTarget[]): INodeProperties
  * shown for those that do: n8n's editor takes an options parameter whose every
  * value appears in credentials' `show` rules for an "authentication" field,
  * hides it, and offers credential types instead, so Provider would vanish.
- * `testedBy` names the credential tests the node lists (registry.ts).
+ * `testedBy` names the credential tests the node lists (nodes/providers/index.ts).
  */
 export function targetCredentials(
 	targets: readonly SsoTarget[],

@@ -53,6 +53,21 @@ export function redact(text: string, secrets: readonly string[]): string {
 		.replace(/(https?:\/\/[^\s/"'<>?#]+)[/?#][^\s"<>]*/gi, `$1/${REDACTED}`);
 }
 
+/**
+ * A value the user passed in, as an error may quote it. A value that looks
+ * like a link (an earlier node's login link put into an id field) or a secret
+ * (a long token) is never echoed, only described; anything else is redacted
+ * like provider text and cut short.
+ */
+export function quoteInput(value: string): string {
+	if (/[a-z][a-z0-9+.-]*:\/\/|^www\.|[?&][^=\s]+=/i.test(value)) return `a value that looks like a link (${value.length} characters, not shown)`;
+	if (/^[A-Za-z0-9._~+/=-]{24,}$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value)) {
+		return `a value that looks like a key or token (${value.length} characters, not shown)`;
+	}
+	const shown = redact(value, []);
+	return `"${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}"`;
+}
+
 /** The fields of a node error that the runner copies into a continueOnFail item. */
 export interface ProviderErrorContext {
 	/** The provider's id (`ProviderIdentity.id`), as outputs carry it. */

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import { invalidParameterError } from './errors';
+import { invalidParameterError, quoteInput } from './errors';
 import type { ProviderIdentity } from './provider';
 
 /** The shape of a provider id, checked in the editor and again before any request. */
@@ -96,7 +96,7 @@ export function getValidatedId(
 		throw invalidParameterError(
 			ctx.getNode(),
 			parameter.displayName,
-			`"${id.slice(0, 80)}" is not ${parameter.idFormat.inWords} (e.g. ${parameter.idFormat.example})`,
+			`${quoteInput(id)} is not ${parameter.idFormat.inWords} (e.g. ${parameter.idFormat.example})`,
 			itemIndex,
 			provider,
 		);

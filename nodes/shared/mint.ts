@@ -1,9 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { ZodError } from 'zod';
 
 import type { SsoTarget } from './provider';
 import type { SsoLink } from './schemas';
-import { normalizeSsoLink } from './schemas';
+import { describeZodIssue, normalizeSsoLink } from './schemas';
 
 /** Mints one link through a provider's target and normalizes it (README, "The link output"). */
 export async function createSsoLink(
@@ -14,8 +15,10 @@ export async function createSsoLink(
 	const minted = await target.mint.call(ctx, itemIndex);
 	try {
 		return normalizeSsoLink(target.provider.id, target.target, minted);
-	} catch {
-		throw new NodeOperationError(ctx.getNode(), 'The provider returned a login link that is not an http(s) URL', {
+	} catch (error) {
+		// Which field failed, never its value: it may be the link.
+		const problem = error instanceof ZodError ? describeZodIssue(error) : 'it could not be read';
+		throw new NodeOperationError(ctx.getNode(), `${target.provider.displayName} returned a login link this node cannot pass on (${problem})`, {
 			itemIndex,
 		});
 	}

@@ -330,6 +330,22 @@ describe('resource pickers', () => {
 		]);
 	});
 
+	it("HostUp's reason why an account has no sites reaches the picker through the redactor: no link, no token", async () => {
+		sandbox.fault({
+			provider: 'hostup',
+			method: 'GET',
+			path: `/${ACME}/wordpress`,
+			fault: { kind: 'reshape', set: { sites: [], available: false, reason: 'Suspended: pay at https://cloud.hostup.se/pay?token=tok-5b4a3f2e' } },
+		});
+		const error = await listSearch({
+			type: 'hostUp',
+			method: 'searchHostUpWordPressSites',
+			parameters: { resource: 'wordpressSite', operation: 'createSsoLink', accountId: byId(ACME) },
+			credentials: credentials(),
+		}).catch((thrown: Error) => thrown);
+		expect((error as Error).message).toBe('No WordPress sites: Suspended: pay at https://cloud.hostup.se/[redacted]');
+	});
+
 	it('asks for an account before listing sites', async () => {
 		await expect(
 			listSearch({
@@ -358,6 +374,18 @@ describe('bad input is rejected before any request', () => {
 		expect(run.error?.message).toContain(message);
 		expect(run.error?.name).toBe('NodeOperationError');
 		expect(run.error?.description).toContain('no request was sent');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it.each([
+		['a login link from an earlier node', 'https://cloud.hostup.se/login/Zx81kq?token=tok-9f8e7d6c5b4a', /a value that looks like a link \(\d+ characters, not shown\)/],
+		['a key pasted into the wrong field', 'hk_live_9f8e7d6c5b4a3f2e1d0c9b8a7f6e', /a value that looks like a key or token \(\d+ characters, not shown\)/],
+	])('%s put into By ID is described, never echoed: not in the error, the Continue On Fail item or an AI tool answer', async (_label, value, described) => {
+		const run = await hostUp({ ...wordpressLink(), siteId: byId('={{ $json.site }}') }, { items: [{ site: value }] });
+		expect(run.error?.message).toMatch(described);
+		expect(JSON.stringify(run.error)).not.toContain(value.slice(-12));
+		const cof = await hostUp({ ...wordpressLink(), siteId: byId('={{ $json.site }}') }, { items: [{ site: value }], continueOnFail: true });
+		expect(JSON.stringify(cof.items)).not.toContain(value.slice(-12));
 		expect(sandbox.requests).toHaveLength(0);
 	});
 

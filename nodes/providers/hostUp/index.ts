@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getProviderErrorContext, providerErrorStatus } from '../../shared/errors';
+import { getProviderErrorContext, providerErrorStatus, redact } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import { collectPages } from '../../shared/pagination';
@@ -264,7 +264,8 @@ export const hostUp: ProviderModule = {
 			}
 			const { sites, available, reason } = await fetchSites(this, accountId);
 			if (sites.length === 0 && available === false && reason) {
-				throw new NodeOperationError(this.getNode(), `No WordPress sites: ${reason}`);
+				// HostUp's words, through the one redactor: they come from outside and could carry a link.
+				throw new NodeOperationError(this.getNode(), `No WordPress sites: ${redact(reason, [])}`);
 			}
 			return {
 				results: sites

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError, getProviderErrorContext, invalidParameterError } from '../../shared/errors';
+import { asNodeError, getProviderErrorContext, invalidParameterError, quoteInput } from '../../shared/errors';
 import { getValidatedId, resourceLocatorProperty } from '../../shared/locators';
 import type { ProviderModule, SsoTarget } from '../../shared/provider';
 import type { MintedLink } from '../../shared/schemas';
@@ -85,7 +85,7 @@ function readSsoRequest(ctx: IExecuteFunctions, itemIndex: number) {
 		return { user_id: userId, destination: url };
 	}
 	if (chosen && !DESTINATION_VALUES.has(chosen)) {
-		throw invalidParameterError(ctx.getNode(), 'Destination', `"${chosen.slice(0, 60)}" is not a WISECP destination`, itemIndex, WISECP);
+		throw invalidParameterError(ctx.getNode(), 'Destination', `${quoteInput(chosen)} is not a WISECP destination`, itemIndex, WISECP);
 	}
 	if (!DESTINATIONS_WITH_VALUES.includes(chosen)) return { user_id: userId, destination: chosen };
 	const raw = ctx.getNodeParameter('destinationValues', itemIndex, '') as unknown;
