@@ -40,6 +40,21 @@
  *    in flight at once. Target: 200/200 links and never more than
  *    CUSTOMER_SERVER_MAX_IN_FLIGHT (6) in flight.
  *
+ * 5. Fairness, on a running `n8n start` (regular mode), each against the
+ *    target the README names:
+ *    a. Hour-long quota: HostUp answers 429 with Retry-After: 3600,
+ *       X-RateLimit-Remaining: 0 and a reset an hour away; 21 webhook
+ *       executions one after another: at most 2 requests reach HostUp, each
+ *       answer within 1 s, saying when to retry.
+ *    b. A picker during a pause: while an execution waits out a 20 s
+ *       Retry-After, the editor's HostUp account picker (n8n's REST call the
+ *       editor makes) answers, a list or why not, within 2 s.
+ *    c. A picker beside a batch on a customer's server: a 60-item Installatron
+ *       run (400 ms a login, 6 in flight); the install picker answers within 1 s.
+ *    d. A serial run beside a burst: a 100-item run with Max Concurrent
+ *       Requests 1 on HostUp during the 200-webhook burst (no limit): the
+ *       burst's median ≤ 1.1× the burst alone, alternated BENCH_BURST_REPEATS times.
+ *
  * Links are counted in what n8n returns (a string starting with http in the
  * field each node puts its link in: `url` for ours, `loginUrl` or `data` for
  * HTTP Request), and checked against the sandbox's count of mint requests it
@@ -79,14 +94,18 @@ const TARGETS = {
 	executeLimited: { withinMs: 10_500, maxRequests: 400 },
 	execute2000: { maxRatio: 1.0 },
 	customerServer: { maxInFlight: CUSTOMER_SERVER_MAX_IN_FLIGHT },
+	hourQuota: { maxRequests: 2, answerWithinMs: 1000 },
+	pickerDuringPause: { withinMs: 2000 },
+	pickerBesideBatch: { withinMs: 1000 },
+	serialBesideBurst: { maxRatio: 1.1 },
 } as const;
 
 /** Runs of 3a and 3c (alternating the two nodes; medians) and of the targeted bursts. */
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const BURST_REPEATS = Number(process.env.BENCH_BURST_REPEATS ?? 3);
 const QUEUE_MODE = process.env.BENCH_QUEUE !== '0';
-/** `BENCH_ONLY=execute,regular,queue` (any of them) runs those scenario groups only. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'execute,regular,queue').split(',').map((name) => name.trim()));
+/** `BENCH_ONLY=execute,regular,queue,fair` (any of them) runs those scenario groups only. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'execute,regular,queue,fair').split(',').map((name) => name.trim()));
 /**
  * Executions each queue-mode worker runs at once. n8n's default (10) would
  * queue most of the 200 executions behind the ones waiting out a 429, so the
@@ -256,6 +275,43 @@ function webhookWorkflow(id: string, hookPath: string, webhookId: string, minter
 			{ id: `${id}-mint`, typeVersion: 1, position: [220, 0], ...minter.node },
 		],
 		connections: { Webhook: { main: [[{ node: 'Mint', type: 'main', index: 0 }]] } },
+	};
+}
+
+/** Webhook → `items` items (Set, Split Out) → the minter; answers when all are done. */
+function webhookItemsWorkflow(id: string, hookPath: string, webhookId: string, minter: Minter, items: number): unknown {
+	const nodes = [
+		{
+			id: `${id}-hook`,
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId,
+			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		},
+		{
+			id: `${id}-items`,
+			name: 'Customers',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [220, 0],
+			parameters: { mode: 'raw', jsonOutput: `={{ { ids: Array.from({ length: ${items} }, (_, i) => i + 1) } }}`, options: {} },
+		},
+		{ id: `${id}-split`, name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'ids', options: {} } },
+		{ id: `${id}-mint`, typeVersion: 1, position: [660, 0], ...minter.node },
+	];
+	return {
+		id,
+		name: `bench: webhook → ${items} items → ${minter.label}`,
+		active: false,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' },
+		nodes,
+		connections: {
+			Webhook: { main: [[{ node: 'Customers', type: 'main', index: 0 }]] },
+			Customers: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
+			Split: { main: [[{ node: 'Mint', type: 'main', index: 0 }]] },
+		},
 	};
 }
 
@@ -520,18 +576,23 @@ interface Context {
 }
 
 const BURST_HOOKS = { noOp: 'bench-burst-noop', ours: 'bench-burst-hostup', http: 'bench-burst-http-request' } as const;
+const FAIR_HOOKS = { serial: 'bench-fair-serial-hostup', batch: 'bench-fair-installatron-batch' } as const;
 
 /** The three webhook workflows of the bursts (1 and 2), each answering with its last node. */
 function burstWorkflows(sandbox: Sandbox): { ids: string[]; workflows: unknown[]; noOp: Minter; ours: Minter; http: Minter } {
 	const noOp = noOpNode();
 	const ours = hostUpNode();
 	const http = httpRequestNode(sandbox, 'hostup', { retry: true });
+	const serial = hostUpNode();
+	serial.node = { ...serial.node, parameters: { ...serial.node.parameters, requestOptions: { maxConcurrency: 1 } } };
 	return {
-		ids: ['benchBurstNoOp', 'benchBurstOurs', 'benchBurstHttp'],
+		ids: ['benchBurstNoOp', 'benchBurstOurs', 'benchBurstHttp', 'benchFairSerial', 'benchFairBatch'],
 		workflows: [
 			webhookWorkflow('benchBurstNoOp', BURST_HOOKS.noOp, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c10', noOp),
 			webhookWorkflow('benchBurstOurs', BURST_HOOKS.ours, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c11', ours),
 			webhookWorkflow('benchBurstHttp', BURST_HOOKS.http, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c12', http),
+			webhookItemsWorkflow('benchFairSerial', FAIR_HOOKS.serial, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c13', serial, 100),
+			webhookItemsWorkflow('benchFairBatch', FAIR_HOOKS.batch, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c14', installatronNode(), 60),
 		],
 		noOp,
 		ours,
@@ -748,6 +809,154 @@ async function regularBurst(ctx: Context, n8n: N8nInstance): Promise<void> {
 	await server.stop();
 }
 
+const OWNER = { email: 'owner@example.com', password: 'SsoLink-Bench-1', firstName: 'Bench', lastName: 'Owner' } as const;
+
+/** The editor's call for a resource picker's list: time to n8n's answer, its status and text. */
+async function openPicker(server: N8nServer, cookie: string, node: string, methodName: string, parameter: string, credentials: Record<string, unknown>) {
+	const startedAt = performance.now();
+	const response = await request(`${server.url}/rest/dynamic-node-parameters/resource-locator-results`, {
+		method: 'POST',
+		headers: { cookie, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			path: `parameters.${parameter}`,
+			nodeTypeAndVersion: { name: node, version: 1 },
+			methodName,
+			currentNodeParameters: {},
+			credentials,
+		}),
+	});
+	const text = await response.body.text();
+	return { ms: Math.round(performance.now() - startedAt), status: response.statusCode, text: text.length > 140 ? `${text.slice(0, 140)}…` : text };
+}
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+	const end = performance.now() + timeoutMs;
+	while (!condition()) {
+		if (performance.now() > end) throw new Error('bench: a condition did not come true in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+/** A row of scenario 5: one measured figure against its target. */
+function fairRow(ctx: Context, scenario: string, node: string, m: Partial<Measurement> & { ms: number }, target: string, pass: boolean, note?: string): void {
+	ctx.rows.push({
+		items: m.links ?? 1,
+		row: { scenario, node, m: { links: 0, requests: 0, refused: 0, accepted: 0, maxInFlight: 0, ...m }, target, pass, note },
+	});
+}
+
+/** 5: what a provider said holds for everyone; a person comes first; one run's settings stall no other. */
+async function fairnessScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
+	const { sandbox, agent } = ctx;
+	progress('5. fairness: starting n8n');
+	const server = await n8n.start({ logFile: path.join(LOG_DIR, 'fair-main.log'), onSpawn: (spawned) => ctx.processes.push(spawned) });
+	ctx.cleanups.push(() => server.stop());
+	await warmUp(server, sandbox, agent, [BURST_HOOKS.noOp, BURST_HOOKS.ours], BURST_HOOKS.noOp);
+	for (const hook of Object.values(FAIR_HOOKS)) await server.waitForWebhook(hook, { headers: { 'content-type': 'application/json' }, body: '{}' }, 120_000);
+	await server.setupOwner(OWNER);
+	const cookie = await server.login(OWNER.email, OWNER.password);
+
+	progress('5d. a serial run (Max Concurrent Requests 1) beside a 200-webhook burst, alternated with the burst alone');
+	const ours = hostUpNode();
+	const alone: Measurement[] = [];
+	const beside: Measurement[] = [];
+	for (let repeat = 0; repeat < BURST_REPEATS; repeat++) {
+		alone.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: 50 }, agent));
+		const serialStarted = Date.now();
+		const serialRun = post(server, agent, FAIR_HOOKS.serial, {});
+		// burst() resets the sandbox; the serial run's requests go on beside the burst.
+		await until(() => sandbox.requestsTo('hostup').some((entry) => entry.at >= serialStarted), 10_000);
+		beside.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: 50 }, agent));
+		await serialRun;
+		progress(`  run ${repeat + 1}: alone ${seconds(alone[repeat].ms)}, beside the serial run ${seconds(beside[repeat].ms)}`);
+	}
+	const aloneMedian = medianRun(alone);
+	const besideMedian = medianRun(beside);
+	const ratio = besideMedian.ms / aloneMedian.ms;
+	ctx.rows.push(
+		{ items: BURST_SIZE, row: { scenario: '5d. 200-webhook burst, no limit', node: 'HostUp, the burst alone', m: aloneMedian, target: 'baseline' } },
+		{
+			items: BURST_SIZE,
+			row: {
+				scenario: '5d. 200-webhook burst, no limit',
+				node: 'HostUp, beside a serial 100-item run',
+				m: besideMedian,
+				ratio,
+				target: `≤ ${TARGETS.serialBesideBurst.maxRatio.toFixed(1)}× the burst alone, 200/200`,
+				pass: ratio <= TARGETS.serialBesideBurst.maxRatio && beside.every((m) => m.links === BURST_SIZE),
+			},
+		},
+	);
+	ctx.notes.push(`5d. each run (alone / beside a serial run): ${alone.map((m, index) => `${seconds(m.ms)}/${seconds(beside[index].ms)}`).join(', ')}`);
+	progress('5b. the HostUp account picker while an execution waits out a 20 s Retry-After');
+	sandbox.reset();
+	sandbox.latencyMs = 50;
+	sandbox.fault({ provider: 'hostup', method: 'POST', times: 1, fault: { kind: 'rateLimit', retryAfter: '20' } });
+	const waiting = post(server, agent, BURST_HOOKS.ours, { customer: 1 });
+	await until(() => sandbox.requestsTo('hostup').length > 0);
+	await new Promise((resolve) => setTimeout(resolve, 200));
+	const duringPause = await openPicker(server, cookie, 'n8n-nodes-sso-link.hostUp', 'searchHostUpAccounts', 'accountId', { hostUpApi: SANDBOX_CREDENTIALS.hostUpApi });
+	progress(`  picker: ${duringPause.ms} ms, HTTP ${duringPause.status}: ${duringPause.text}`);
+	fairRow(
+		ctx,
+		'5b. picker during a 20 s pause',
+		'HostUp account picker',
+		{ ms: duringPause.ms, requests: sandbox.requestsTo('hostup').length },
+		`a list or why not, ≤ ${seconds(TARGETS.pickerDuringPause.withinMs)}`,
+		duringPause.ms <= TARGETS.pickerDuringPause.withinMs && duringPause.status > 0,
+		`HTTP ${duringPause.status}`,
+	);
+	ctx.notes.push(`5b. the picker answered HTTP ${duringPause.status}: ${duringPause.text}`);
+	await waiting;
+
+	progress('5c. the Installatron install picker beside a 60-item run (400 ms a login, 6 in flight)');
+	sandbox.reset();
+	sandbox.fault({ provider: 'installatron', method: 'POST', fault: { kind: 'delay', ms: 400 } });
+	const batch = post(server, agent, FAIR_HOOKS.batch, {});
+	await until(() => sandbox.requestsTo('installatron').filter((entry) => entry.method === 'POST').length >= 6);
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	const besideBatch = await openPicker(server, cookie, 'n8n-nodes-sso-link.installatron', 'searchInstallatronInstalls', 'installId', { installatronApi: SANDBOX_CREDENTIALS.installatronApi });
+	progress(`  picker: ${besideBatch.ms} ms, HTTP ${besideBatch.status}`);
+	await batch;
+	const batchLogins = sandbox.requestsTo('installatron').filter((entry) => entry.method === 'POST').length;
+	fairRow(
+		ctx,
+		"5c. picker beside a 60-item run on a customer's server",
+		'Installatron install picker',
+		{ ms: besideBatch.ms, requests: batchLogins, maxInFlight: sandbox.maxInFlight('installatron') },
+		`a list ≤ ${seconds(TARGETS.pickerBesideBatch.withinMs)}, ≤ ${CUSTOMER_SERVER_MAX_IN_FLIGHT} in flight`,
+		besideBatch.ms <= TARGETS.pickerBesideBatch.withinMs && besideBatch.status === 200 && sandbox.maxInFlight('installatron') <= CUSTOMER_SERVER_MAX_IN_FLIGHT,
+		`HTTP ${besideBatch.status}`,
+	);
+
+	// Last: the hour-long pause it leaves on the HostUp gate of this n8n holds until the process ends.
+	progress('5a. an hour-long quota: 21 webhook executions one after another');
+	sandbox.reset();
+	sandbox.latencyMs = 50;
+	sandbox.fault({ provider: 'hostup', method: 'POST', fault: { kind: 'rateLimit', retryAfter: '3600', rateLimitReset: new Date(Date.now() + 3_600_000).toISOString() } });
+	const quota: Array<{ ms: number; text: string }> = [];
+	for (let execution = 0; execution < 21; execution++) {
+		const sentAt = performance.now();
+		const answer = await post(server, agent, BURST_HOOKS.ours, { customer: execution + 1 });
+		quota.push({ ms: answer.at - sentAt, text: answer.text });
+	}
+	const quotaRequests = sandbox.requestsTo('hostup').length;
+	const slowest = Math.max(...quota.map((answer) => answer.ms));
+	const sayWhen = quota.filter((answer) => /Retry in 3[56]\d\d seconds/.test(answer.text)).length;
+	progress(`  ${quotaRequests} requests to HostUp; slowest answer ${seconds(slowest)}; ${sayWhen}/21 say when to retry`);
+	fairRow(
+		ctx,
+		'5a. hour-long quota, 21 executions one after another',
+		'HostUp (this package)',
+		{ ms: slowest, requests: quotaRequests, refused: sandbox.requestsTo('hostup').filter((entry) => entry.status === 429).length },
+		`≤ ${TARGETS.hourQuota.maxRequests} requests, each answer ≤ ${seconds(TARGETS.hourQuota.answerWithinMs)} with the retry time`,
+		quotaRequests <= TARGETS.hourQuota.maxRequests && slowest <= TARGETS.hourQuota.answerWithinMs && sayWhen === 21,
+		`slowest answer; ${sayWhen}/21 say when to retry`,
+	);
+
+	await server.stop();
+}
+
 /** 2: a second instance on PostgreSQL and Redis, main plus two workers. */
 async function queueBurst(ctx: Context): Promise<void> {
 	progress('2. burst, queue mode: starting Redis and PostgreSQL');
@@ -812,9 +1021,10 @@ async function main(): Promise<void> {
 
 		if (ONLY.has('execute')) await executeScenarios(ctx, n8n);
 		if (ONLY.has('regular')) await regularBurst(ctx, n8n);
+		if (ONLY.has('fair')) await fairnessScenarios(ctx, n8n);
 		const queueSkipped = !QUEUE_MODE ? 'BENCH_QUEUE=0' : n8n.v1 ? `n8n ${n8n.version}: its queue mode loses answers of "last node" webhooks` : undefined;
 		if (queueSkipped === undefined && ONLY.has('queue')) await queueBurst(ctx);
-		else progress(`2. burst, queue mode: skipped (${queueSkipped})`);
+		else if (queueSkipped !== undefined) progress(`2. burst, queue mode: skipped (${queueSkipped})`);
 
 		const misses = ctx.rows.filter(({ row }) => row.pass === false).length;
 		const lines = [

@@ -106,3 +106,15 @@ describe('rate-limit headers', () => {
 		expect(answers[0].headers['retry-after']).toBeUndefined();
 	});
 });
+
+describe('the delay fault', () => {
+	it('slows only the requests it matches, each by its time', async () => {
+		sandbox.fault({ provider: 'installatron', method: 'POST', fault: { kind: 'delay', ms: 400 } });
+		const started = Date.now();
+		expect(await installatronLogin()).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		const other = Date.now();
+		expect((await hostUpMint()).status).toBe(200);
+		expect(Date.now() - other).toBeLessThan(300);
+	});
+});

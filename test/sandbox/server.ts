@@ -281,6 +281,8 @@ export class Sandbox {
 				log.status = outcome;
 				return;
 			}
+			// A slow answer on the matched paths only (a customer's server taking 400 ms a login).
+			if (fault.fault.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, (fault.fault as { ms: number }).ms));
 		}
 
 		const request: SandboxRequest = {
