@@ -1,6 +1,6 @@
 /**
- * Every test starts as in a freshly started n8n process: the package's traffic
- * controllers (nodes/shared/traffic.ts) live as long as the process, so a
+ * Every test starts as in a freshly started n8n process: the package's
+ * gates (nodes/shared/gate.ts) live as long as the process, so a
  * Retry-After or a rate learned in one test would otherwise hold the next one.
  * The module is dist/core.js, the very instance the loaded nodes use.
  */
