@@ -31,7 +31,11 @@ async function lintPackage(dir) {
 	const cloudSupport = execFileSync(process.execPath, [path.join(root, 'node_modules/@n8n/node-cli/bin/n8n-node.mjs'), 'cloud-support'], {
 		cwd: dir,
 		encoding: 'utf8',
-	});
+		// picocolors colours its answer wherever CI is set (as on CI), which
+		// splits "Status: eligible" with escape codes: ask for plain text, and
+		// strip any code that comes anyway.
+		env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+	}).replace(/\u001b\[[0-9;]*m/g, '');
 	return {
 		files: results.map((result) => path.relative(dir, result.filePath)),
 		errors: results.reduce((sum, result) => sum + result.errorCount + result.warningCount, 0),
