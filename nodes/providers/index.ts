@@ -1,7 +1,9 @@
+import { cpanel } from './cpanel';
 import { custom } from './custom';
 import { hostUp } from './hostUp';
 import { installatron } from './installatron';
 import { mailUp } from './mailUp';
+import { whmcs } from './whmcs';
 import { wisecp } from './wisecp';
 import type { CredentialTest, ListSearchMethod, ProviderModule, SsoTarget } from '../shared/provider';
 
@@ -15,6 +17,8 @@ export const PROVIDERS = {
 	installatron,
 	mailUp,
 	wisecp,
+	whmcs,
+	cpanel,
 	custom,
 } as const satisfies Record<string, ProviderModule>;
 

@@ -10,6 +10,10 @@ export interface CredentialTestRequest {
 	/** Auth included: n8n does not apply the credential's `authenticate` here. */
 	headers: Record<string, string>;
 	body?: IDataObject;
+	/** Send `body` form-encoded (an API that reads form fields) instead of as JSON. */
+	form?: boolean;
+	/** Skip TLS verification, as the credential allows (customers' servers often have self-signed certificates). */
+	skipSslCertificateValidation?: boolean;
 }
 
 /** What a credential test's request came to: an answer, whatever its status, or none and why. */
@@ -31,8 +35,9 @@ export async function sendCredentialTest(
 			method: request.method,
 			uri: request.url,
 			headers: { Accept: 'application/json', ...request.headers },
-			body: request.body,
-			json: request.body !== undefined,
+			...(request.form ? { form: request.body } : { body: request.body }),
+			json: request.body !== undefined && !request.form,
+			...(request.skipSslCertificateValidation ? { rejectUnauthorized: false } : {}),
 			// Every status is an answer: the provider's body says what it means.
 			simple: false,
 			resolveWithFullResponse: true,

@@ -14,7 +14,7 @@ export async function createSsoLink(
 ): Promise<SsoLink> {
 	const minted = await target.mint.call(ctx, itemIndex);
 	try {
-		return normalizeSsoLink(target.provider.id, target.target, minted);
+		return normalizeSsoLink(target.provider.id, minted.target ?? target.target, minted);
 	} catch (error) {
 		// Which field failed, never its value: it may be the link.
 		const problem = error instanceof ZodError ? describeZodIssue(error) : 'it could not be read';

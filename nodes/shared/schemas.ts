@@ -93,6 +93,11 @@ export function readProviderTime(text: string): Date | undefined {
 
 export interface MintedLink {
 	url: string;
+	/**
+	 * What the link opens, where one SSO target mints several kinds (e.g. a
+	 * panel's own login or its webmail); default: the target's `target`.
+	 */
+	target?: string;
 	resourceId: string | null;
 	/** A timestamp the provider gave, taken verbatim. */
 	expiresAt?: string | null;

@@ -38,6 +38,11 @@ export interface ApiRequest<T> {
 	 * counts as minting.
 	 */
 	mints?: boolean;
+	/**
+	 * The request only reads, whatever its method: an API that takes every
+	 * call as a form POST to one endpoint (an RPC-style API). Retried like a GET.
+	 */
+	reads?: boolean;
 	/** Parses the success body; the rest of the code sees only what it returns. */
 	schema: ZodType<T, ZodTypeDef, unknown>;
 	itemIndex?: number;
@@ -116,7 +121,7 @@ export async function apiRequest<T>(
 			permit.done(answer);
 		}
 		if (signal?.aborted) throw stopped(undefined);
-		const decision = decideRetry(outcome, history, clock.now(), policy, request.method === 'GET' && !request.mints);
+		const decision = decideRetry(outcome, history, clock.now(), policy, request.reads === true || (request.method === 'GET' && !request.mints));
 		if (decision.kind === 'fail') throw fail(decision.failure);
 		if (decision.kind === 'done') {
 			const parsed = request.schema.safeParse((response as RawResponse).json);

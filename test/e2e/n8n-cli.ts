@@ -15,7 +15,8 @@ import { promisify } from 'node:util';
 import { HOSTUP_KEYS } from '../sandbox/hostup';
 import { INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHM_TOKEN, whmcsCredentialData } from '../sandbox/peers';
+import { WHM_TOKEN } from '../sandbox/cpanel';
+import { WHMCS_API_CREDENTIAL, WHMCS_KEY, whmcsCredentialData } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
 const run = promisify(execFile);
@@ -563,6 +564,8 @@ export const SANDBOX_CREDENTIALS = {
 	wisecpApi: { id: 'wisecpSandbox001', name: 'WISECP sandbox' },
 	whmcs: { id: 'whmcsSandbox0001', name: 'WHMCS sandbox (SSO Link custom)' },
 	cpanel: { id: 'cpanelSandbox001', name: 'cPanel sandbox (SSO Link custom)' },
+	whmcsApi: { id: 'whmcsApiSandbox1', name: 'WHMCS sandbox' },
+	cpanelApi: { id: 'cpanelApiSandbx1', name: 'cPanel & WHM sandbox' },
 } as const;
 
 /**
@@ -591,6 +594,18 @@ export function sandboxCredentials(baseUrl: (prefix: string, options?: { https?:
 			...ids.cpanel,
 			type: 'ssoLinkCustomApi',
 			data: { baseUrl: baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
+		},
+		{
+			...ids.whmcsApi,
+			type: 'whmcsApi',
+			// The sandbox WHMCS does not allow 127.0.0.1: the access key lifts that, as in WHMCS.
+			data: { baseUrl: baseUrl('whmcs'), identifier: WHMCS_API_CREDENTIAL.identifier, secret: WHMCS_API_CREDENTIAL.secret, accessKey: WHMCS_KEY },
+		},
+		{
+			...ids.cpanelApi,
+			type: 'cpanelApi',
+			// WHM over the self-signed HTTPS listener, as most servers run it.
+			data: { baseUrl: baseUrl('cpanel', { https: true }), username: 'root', apiToken: WHM_TOKEN, allowUnauthorizedCerts: true },
 		},
 	];
 }

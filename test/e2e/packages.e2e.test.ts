@@ -17,6 +17,7 @@ import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS } from '../sandbox/installatron';
 import { Sandbox } from '../sandbox/server';
+import { WHMCS_CLIENT } from '../sandbox/whmcs';
 import { N8nInstance, PACKAGE_ROOT, SANDBOX_CREDENTIALS, manualWorkflow, packPackage, sandboxCredentials } from './n8n-cli';
 import type { ExecutionResult, N8nServer } from './n8n-cli';
 
@@ -48,6 +49,18 @@ const SERVICES: Record<string, { node: string; credential: keyof typeof SANDBOX_
 		credential: 'wisecpApi',
 		parameters: { resource: 'client', operation: 'createSsoLink', userId: rl('4'), destination: 'ac-ps-invoices' },
 		output: ['wisecp', 'clientArea'],
+	},
+	whmcs: {
+		node: 'whmcs',
+		credential: 'whmcsApi',
+		parameters: { resource: 'client', operation: 'createSsoLink', clientId: rl(String(WHMCS_CLIENT)), destination: 'clientarea:invoices' },
+		output: ['whmcs', 'clientArea'],
+	},
+	cpanel: {
+		node: 'cpanel',
+		credential: 'cpanelApi',
+		parameters: { resource: 'account', operation: 'createSsoLink', username: rl('bob'), service: 'webmaild' },
+		output: ['cpanel', 'webmail'],
 	},
 };
 

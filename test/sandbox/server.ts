@@ -9,7 +9,8 @@ import path from 'node:path';
 import { HostUpSandbox } from './hostup';
 import { InstallatronSandbox } from './installatron';
 import { MailUpSandbox } from './mailup';
-import { CpanelSandbox, WhmcsSandbox } from './peers';
+import { CpanelSandbox } from './cpanel';
+import { WhmcsSandbox } from './whmcs';
 import { WisecpSandbox } from './wisecp';
 import type {
 	FaultSpec,

@@ -13,7 +13,8 @@ import type { NodeRun, RunNodeOptions } from '../helpers/n8n';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHMCS_API_CREDENTIAL, WHMCS_KEY, WHM_TOKEN } from '../sandbox/peers';
+import { WHM_TOKEN } from '../sandbox/cpanel';
+import { WHMCS_API_CREDENTIAL, WHMCS_KEY } from '../sandbox/whmcs';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { providerProperty, targetCredentials, targetProperties } from '../../nodes/SsoLink/description';
@@ -134,8 +135,8 @@ describe('every provider, one output', () => {
 	it('cPanel-shaped: reads an epoch expiry and derives the lifetime', async () => {
 		const run = await ssoLink(cpanelParameters(), { credentials: cpanelCredential() });
 		const link = expectSsoLink(run.items[0]);
-		expect(link.expiresInSeconds).toBeGreaterThan(890);
-		expect(link.expiresInSeconds).toBeLessThanOrEqual(900);
+		expect(link.expiresInSeconds).toBeGreaterThan(290);
+		expect(link.expiresInSeconds).toBeLessThanOrEqual(300);
 		expect(link.expiresAt).toMatch(/Z$/);
 	});
 
@@ -197,7 +198,7 @@ describe('custom provider errors and retries', () => {
 
 	it('reads it at a nested path (cPanel)', async () => {
 		const run = await ssoLink(cpanelParameters('mallory'), { credentials: cpanelCredential() });
-		expect(run.error?.message).toBe('The user “mallory” does not exist.');
+		expect(run.error?.message).toBe('You cannot create a session for the user “mallory” because they do not exist.');
 		expectNoSecrets(run, [WHM_TOKEN]);
 	});
 
@@ -391,10 +392,12 @@ describe('generated from the registry', () => {
 			'installatron',
 			'mailUp',
 			'wisecp',
+			'whmcs',
+			'cpanel',
 			'custom',
 		]);
 		const names = new Set(description.properties.map((property) => property.name));
-		for (const name of ['accountId', 'siteId', 'installId', 'userId', 'destination', 'destinationValues', 'options']) {
+		for (const name of ['accountId', 'siteId', 'installId', 'userId', 'destination', 'destinationValues', 'options', 'clientId', 'serviceId', 'domainId', 'redirectPath', 'username', 'service']) {
 			expect(names.has(name)).toBe(true);
 		}
 		// HostUp's account picker is shared by both HostUp choices, once.
@@ -406,6 +409,8 @@ describe('generated from the registry', () => {
 			'installatronApi',
 			'mailUpApi',
 			'wisecpApi',
+			'whmcsApi',
+			'cpanelApi',
 			'ssoLinkCustomApi',
 		]);
 	});
