@@ -19,10 +19,10 @@
  *    - HTTP Request (Retry On Fail, 5 tries, 1 s apart), limit 20/s: contrast;
  *    - HostUp createSsoLink, limit 20/s (BENCH_BURST_REPEATS runs, default 3;
  *      the median shown). Target: every run 200/200 links with at most 250
- *      requests to the provider, the median's last answer within 12 s
- *      (1.2 × 10 s).
+ *      requests to the provider, the median's last answer within 1.2 × the
+ *      floor: the slower of the limit's 10 s and n8n alone (the first row).
  * 2. Burst, queue mode: main + Redis + PostgreSQL + two `n8n worker`s, the
- *    same rows. Target: 200/200 links within 15 s (1.5 × 10 s).
+ *    same rows. Target: 200/200 links within 1.5 × the floor.
  *    BENCH_QUEUE=0 skips it; so does n8n 1.x, whose queue mode loses answers
  *    of "last node" webhooks (see test/e2e/queue.e2e.test.ts).
  * 3. One execution (`n8n execute`; the node's time as n8n measures it; 3a and
@@ -87,8 +87,12 @@ const BURST_SIZE = 200;
 const LIMIT_FLOOR_MS = (BURST_SIZE / RATE_LIMIT) * 1000;
 
 const TARGETS = {
-	burstRegular: { withinMs: 1.2 * LIMIT_FLOOR_MS, maxRequests: 250 },
-	burstQueue: { withinMs: 1.5 * LIMIT_FLOOR_MS },
+	// Bursts: a factor of the slower of two floors, both of this run: the
+	// provider's limit (200 at 20/s) and n8n alone answering the 200 webhooks
+	// (the baseline row). Neither can be beaten by any node; on a machine
+	// where n8n alone needs longer than the limit, its time is the floor.
+	burstRegular: { factor: 1.2, maxRequests: 250 },
+	burstQueue: { factor: 1.5 },
 	execute200: { maxRatio: 1.0 },
 	// The first run to a provider sends its 200 at once (gate.ts, SAAS_API):
 	// 180 are refused, and after that the pace must hold.
@@ -739,7 +743,7 @@ async function executeScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
  * node without a limit (what n8n needs for 200 webhook executions, and what
  * our node adds), then HTTP Request and our node under the limit.
  */
-async function burstRows(ctx: Context, server: N8nServer, mode: { label: string; withinMs: number; maxRequests?: number }): Promise<void> {
+async function burstRows(ctx: Context, server: N8nServer, mode: { label: string; factor: number; maxRequests?: number }): Promise<void> {
 	const { sandbox, agent } = ctx;
 	const { noOp, ours, http } = burstWorkflows(sandbox);
 	progress(`${mode.label}: waiting for the webhooks; warming up (${WARM_UP_POSTS} POSTs each, one burst of n8n alone)`);
@@ -776,8 +780,10 @@ async function burstRows(ctx: Context, server: N8nServer, mode: { label: string;
 	);
 
 	const scenario = `${mode.label}, ${BURST_SIZE} POSTs`;
+	const floorMs = Math.max(LIMIT_FLOOR_MS, alone.ms);
+	const withinMs = mode.factor * floorMs;
 	const pass =
-		oursLimited.ms <= mode.withinMs &&
+		oursLimited.ms <= withinMs &&
 		oursRuns.every((m) => m.links === BURST_SIZE && (mode.maxRequests === undefined || m.requests <= mode.maxRequests));
 	ctx.rows.push(
 		{ items: BURST_SIZE, row: { scenario: `${scenario}, no limit`, node: noOp.label, m: alone, target: 'baseline', answersOnly: true } },
@@ -793,8 +799,8 @@ async function burstRows(ctx: Context, server: N8nServer, mode: { label: string;
 				node: ours.label,
 				m: oursLimited,
 				ratio: ratioOf(oursLimited, httpLimited, BURST_SIZE),
-				target: `200/200 within ${seconds(mode.withinMs)}${mode.maxRequests === undefined ? '' : `, ≤ ${mode.maxRequests} requests`}`,
-				note: `${(oursLimited.ms / LIMIT_FLOOR_MS).toFixed(2)}× of ${seconds(LIMIT_FLOOR_MS)}`,
+				target: `200/200 within ${mode.factor.toFixed(1)}× the floor (${seconds(withinMs)})${mode.maxRequests === undefined ? '' : `, ≤ ${mode.maxRequests} requests`}`,
+				note: `${(oursLimited.ms / floorMs).toFixed(2)}× of ${seconds(floorMs)}, the slower of the limit (${seconds(LIMIT_FLOOR_MS)}) and n8n alone (${seconds(alone.ms)})`,
 				pass,
 			},
 		},
@@ -806,7 +812,7 @@ async function regularBurst(ctx: Context, n8n: N8nInstance): Promise<void> {
 	progress('1. burst, regular mode: starting n8n');
 	const server = await n8n.start({ logFile: path.join(LOG_DIR, 'regular-main.log'), onSpawn: (spawned) => ctx.processes.push(spawned) });
 	ctx.cleanups.push(() => server.stop());
-	await burstRows(ctx, server, { label: '1. burst, regular mode', withinMs: TARGETS.burstRegular.withinMs, maxRequests: TARGETS.burstRegular.maxRequests });
+	await burstRows(ctx, server, { label: '1. burst, regular mode', factor: TARGETS.burstRegular.factor, maxRequests: TARGETS.burstRegular.maxRequests });
 	await server.stop();
 }
 
@@ -985,7 +991,7 @@ async function queueBurst(ctx: Context): Promise<void> {
 		ctx.cleanups.push(() => worker.stop());
 	}
 	const before = workers.map((worker) => worker.startedExecutions());
-	await burstRows(ctx, main, { label: '2. burst, queue mode', withinMs: TARGETS.burstQueue.withinMs });
+	await burstRows(ctx, main, { label: '2. burst, queue mode', factor: TARGETS.burstQueue.factor });
 	ctx.notes.push(
 		`2. queue mode: executions started per worker during the bursts (incl. warm-up): ${workers.map((worker, index) => worker.startedExecutions() - before[index]).join(' / ')}`,
 	);
