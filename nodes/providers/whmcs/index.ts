@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
 
 import { invalidParameterError, quoteInput } from '../../shared/errors';
 import type { IdFormat } from '../../shared/locators';
@@ -176,43 +177,35 @@ async function mintClientAreaLink(this: IExecuteFunctions, itemIndex: number): P
 	return { url: answer.redirect_url, resourceId: clientId, expiresInSeconds: LINK_LIFETIME_SECONDS, singleUse: true };
 }
 
-async function clientsPage(ctx: RequestContext, offset: number, limit: number, search: string | undefined, itemIndex = 0) {
-	const answer = await apiRequest(ctx, whmcsApi, {
+/** One page of a WHMCS listing action: `limitstart` is the offset, `totalresults` the whole count. */
+async function listPage<T>(
+	ctx: RequestContext,
+	action: string,
+	fields: Record<string, string | undefined>,
+	schema: ZodType<{ items: T[]; total?: number }, ZodTypeDef, unknown>,
+	offset: number,
+	limit: number,
+	itemIndex = 0,
+) {
+	return await apiRequest(ctx, whmcsApi, {
 		method: 'POST',
 		path: API_PATH,
-		body: actionBody('GetClients', { search, limitstart: offset, limitnum: limit }),
+		body: actionBody(action, { ...fields, limitstart: offset, limitnum: limit }),
 		bodyFormat: 'form',
 		reads: true,
-		schema: clientsPageSchema,
+		schema,
 		itemIndex,
 	});
-	return { items: answer.clients, total: answer.totalresults };
 }
 
-async function servicesPage(ctx: RequestContext, clientId: string, offset: number, limit: number, itemIndex = 0) {
-	const answer = await apiRequest(ctx, whmcsApi, {
-		method: 'POST',
-		path: API_PATH,
-		body: actionBody('GetClientsProducts', { clientid: clientId, limitstart: offset, limitnum: limit }),
-		bodyFormat: 'form',
-		reads: true,
-		schema: servicesPageSchema,
-		itemIndex,
-	});
-	return { items: answer.products, total: answer.totalresults };
-}
+const clientsPage = (ctx: RequestContext, offset: number, limit: number, search: string | undefined, itemIndex = 0) =>
+	listPage(ctx, 'GetClients', { search }, clientsPageSchema, offset, limit, itemIndex);
 
-async function domainsPage(ctx: RequestContext, clientId: string, offset: number, limit: number) {
-	const answer = await apiRequest(ctx, whmcsApi, {
-		method: 'POST',
-		path: API_PATH,
-		body: actionBody('GetClientsDomains', { clientid: clientId, limitstart: offset, limitnum: limit }),
-		bodyFormat: 'form',
-		reads: true,
-		schema: domainsPageSchema,
-	});
-	return { items: answer.domains, total: answer.totalresults };
-}
+const servicesPage = (ctx: RequestContext, clientId: string, offset: number, limit: number, itemIndex = 0) =>
+	listPage(ctx, 'GetClientsProducts', { clientid: clientId }, servicesPageSchema, offset, limit, itemIndex);
+
+const domainsPage = (ctx: RequestContext, clientId: string, offset: number, limit: number) =>
+	listPage(ctx, 'GetClientsDomains', { clientid: clientId }, domainsPageSchema, offset, limit);
 
 /** Listing output never carries a password, secret or token WHMCS includes (a service's `password`). */
 function safeItem(entry: IDataObject): IDataObject {
