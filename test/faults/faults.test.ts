@@ -132,6 +132,7 @@ describe('fault matrix', () => {
 						expect(run.error).toBeUndefined();
 						expect(run.items).toHaveLength(1);
 						c.checkSuccess(run.items[0]);
+						outcome.checkItem?.(run.items[0]);
 						if (outcome.statuses) expect(targetRequests(c).map((entry) => entry.status)).toEqual(outcome.statuses);
 						if (outcome.minWaitMs) expect(run.elapsed).toBeGreaterThanOrEqual(outcome.minWaitMs);
 						// Retried no earlier than the provider said (10 ms for clock granularity).
@@ -151,7 +152,10 @@ describe('fault matrix', () => {
 					expect(cof.error).toBeUndefined();
 					expect(cof.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 					for (const item of cof.items) {
-						if (outcome.ok) c.checkSuccess(item);
+						if (outcome.ok) {
+							c.checkSuccess(item);
+							outcome.checkItem?.(item);
+						}
 						else expectErrorItem(item, outcome, c);
 					}
 					if (!outcome.ok && outcome.requestsPerItem !== undefined) {

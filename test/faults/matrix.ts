@@ -12,12 +12,13 @@ import type { NodeRun } from '../helpers/n8n';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHMCS_API_CREDENTIAL, WHMCS_KEY, whmcsCredentialData } from '../sandbox/whmcs';
+import { WHMCS_API_CREDENTIAL, WHMCS_API_CREDENTIALS, WHMCS_KEY, WHMCS_SSO_BLOCKED_CLIENT, whmcsCredentialData } from '../sandbox/whmcs';
+import { CPANEL_SUSPENDED_USER, WHM_RESELLER, WHM_TOKEN } from '../sandbox/cpanel';
 import type { Sandbox } from '../sandbox/server';
 import type { FaultSpec } from '../sandbox/types';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
-export const COLUMNS = ['HostUp', 'Installatron', 'MailUp', 'WISECP', 'Custom'] as const;
+export const COLUMNS = ['HostUp', 'Installatron', 'MailUp', 'WISECP', 'WHMCS', 'cPanel', 'Custom'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /** One way of driving one provider: a node, its parameters, and the request a fault hits. */
@@ -32,6 +33,12 @@ export interface ProviderCase {
 	/** The request faults are aimed at. */
 	method: 'GET' | 'POST';
 	path: string;
+	/**
+	 * The request makes something (a session, a link) though it is a GET, so it
+	 * is not repeated after a 5xx or a network error as a read is (cPanel's
+	 * create_user_session).
+	 */
+	mints?: boolean;
 	/** Provider name as the package's messages say it. */
 	displayName: string;
 	type: string;
@@ -44,6 +51,22 @@ export interface ProviderCase {
 }
 
 const ACME = hostUpAccountId(0);
+const WHMCS_CLIENT_ID = '12';
+
+/** A read the node repeats after a 502/503/504 or a network error: a GET that makes nothing. */
+function rereads(c: ProviderCase): boolean {
+	return c.method === 'GET' && !c.mints;
+}
+
+function whmcsCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
+	const { identifier, secret } = WHMCS_API_CREDENTIALS.full;
+	return { whmcsApi: { baseUrl: sandbox.baseUrl('whmcs'), identifier, secret, accessKey: WHMCS_KEY, ...overrides } };
+}
+
+/** WHM over plain HTTP with root's token. */
+function cpanelCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
+	return { cpanelApi: { baseUrl: sandbox.baseUrl('cpanel'), username: 'root', apiToken: WHM_TOKEN, allowUnauthorizedCerts: false, ...overrides } };
+}
 const ACME_SITE = hostUpSiteId(0, 0);
 
 function linkOf(provider: string) {
@@ -130,6 +153,36 @@ export const CASES: ProviderCase[] = [
 		checkSuccess: linkOf('wisecp'),
 	},
 	{
+		id: 'whmcs',
+		column: 'WHMCS',
+		name: 'WHMCS client link',
+		prefix: 'whmcs',
+		method: 'POST',
+		path: '/includes/api.php',
+		displayName: 'WHMCS',
+		type: 'whmcs',
+		parameters: { resource: 'client', operation: 'createSsoLink', clientId: byId(WHMCS_CLIENT_ID) },
+		credentials: (sandbox) => whmcsCredentials(sandbox),
+		// The secret first: the echo fault echoes it, so its redaction is checked too.
+		secrets: () => [WHMCS_API_CREDENTIALS.full.secret, WHMCS_API_CREDENTIALS.full.identifier, WHMCS_KEY],
+		checkSuccess: linkOf('whmcs'),
+	},
+	{
+		id: 'cpanel',
+		column: 'cPanel',
+		name: 'cPanel & WHM account link',
+		prefix: 'cpanel',
+		method: 'GET',
+		path: '/json-api/create_user_session',
+		mints: true,
+		displayName: 'cPanel & WHM',
+		type: 'cpanel',
+		parameters: { resource: 'account', operation: 'createSsoLink', username: byId('bob') },
+		credentials: (sandbox) => cpanelCredentials(sandbox),
+		secrets: () => [WHM_TOKEN],
+		checkSuccess: linkOf('cpanel'),
+	},
+	{
 		id: 'custom',
 		column: 'Custom',
 		name: 'SSO Link custom (WHMCS-shaped)',
@@ -165,6 +218,8 @@ export type Outcome =
 			statuses?: Array<number | 'hang' | 'reset'>;
 			/** Least time the retry waited, in ms. */
 			minWaitMs?: number;
+			/** More to check of each output item, besides the case's checkSuccess. */
+			checkItem?: (item: INodeExecutionData) => void;
 			label?: string;
 			deviation?: string;
 	  }
@@ -243,6 +298,13 @@ function statusError(
 		Installatron: { code, message },
 		MailUp: { code, message },
 		WISECP: { code: wisecpCode(message, status), message },
+		// WHMCS's `{ result: "error", message }`: its words, the status as the code.
+		WHMCS: { code: `http_${status}`, message },
+		// WHM API 1's `metadata.reason`; a 401/403 in cPanel's older `cpanelresult` shape is a refused token.
+		cPanel:
+			status === 401 || status === 403
+				? { code: 'access_denied', message: `WHM refused the API token (${message})` }
+				: { code: `http_${status}`, message },
 		Custom: { code: `http_${status}`, message },
 	};
 	const expected = byColumn[c.column];
@@ -269,11 +331,11 @@ function statusFaultRow(status: number, code: string, message: string, options: 
 	return {
 		fault: `HTTP ${status}`,
 		arrange(sandbox, c) {
-			const retried = options.retriedOnGet && c.method === 'GET';
+			const retried = options.retriedOnGet && rereads(c);
 			aim(sandbox, c, { kind: 'status', status, code, message, extra: c.column === 'HostUp' ? { title: HOSTUP_TITLES[status] } : undefined }, retried ? 1 : PERSISTENT);
 		},
 		expect(c) {
-			if (options.retriedOnGet && c.method === 'GET') return { ok: true, statuses: [status, 200] };
+			if (options.retriedOnGet && rereads(c)) return { ok: true, statuses: [status, 200] };
 			if (c.column === 'MailUp' && status === 403) {
 				// MailUp's console SSO answers 403 until MailUp enables it: the node says so (README).
 				return {
@@ -303,7 +365,7 @@ function tooManyRequests(c: ProviderCase): string {
 }
 
 function rateLimitCode(c: ProviderCase): string {
-	if (c.column === 'WISECP' || c.column === 'Custom') return 'http_429';
+	if (c.column === 'WISECP' || c.column === 'WHMCS' || c.column === 'cPanel' || c.column === 'Custom') return 'http_429';
 	return 'rate_limit_exceeded';
 }
 
@@ -311,14 +373,38 @@ function notJson(c: ProviderCase, status: number, contentType: string): RegExp {
 	return new RegExp(`^${escape(c.displayName)} answered HTTP ${status} with a body that is not JSON \\(${escape(contentType)}\\)$`);
 }
 
+/**
+ * WHMCS and WHM answer nothing but their API's JSON: anything else is another
+ * application at the Base URL (a wrong path or port), and the nodes say so.
+ */
+const NOT_THE_API: Partial<Record<Column, { code: string; message: (status: number) => RegExp }>> = {
+	WHMCS: { code: 'not_whmcs_api', message: (status) => new RegExp(`^WHMCS answered HTTP ${status} with something other than its API's JSON$`) },
+	cPanel: { code: 'not_whm_api', message: (status) => new RegExp(`^WHM answered HTTP ${status} with something other than its API's JSON$`) },
+};
+
+/** A 200 answer that is not JSON (malformed or empty). */
+function notJsonAt200(c: ProviderCase): Extract<Outcome, { ok: false }> {
+	const other = NOT_THE_API[c.column];
+	return {
+		ok: false,
+		code: other ? other.code : 'invalid_response',
+		message: other ? other.message(200) : notJson(c, 200, 'application/json'),
+		httpCode: 200,
+		requestsPerItem: 1,
+	};
+}
+
 const ECHO_TOKEN = 'ECHOloginTOKEN0123456789abcdef';
 
 /** Each provider's mint answer reduced to its link (and what tells success), plus fields nobody documents. */
-const LINK_ONLY_ANSWERS: Record<string, { omit: string[]; set: Record<string, unknown> }> = {
+const LINK_ONLY_ANSWERS: Record<string, { omit: string[]; set: Record<string, unknown>; nulls?: string[] }> = {
 	hostupLink: { omit: ['id', 'expiresAt', 'singleUse'], set: { tokenVersion: 2, meta: { region: 'se-sto-1' } } },
 	installatron: { omit: ['status', 'message'], set: { task: { id: 77, state: 'done' } } },
 	mailup: { omit: ['ExpiresIn', 'Link.rel'], set: { Session: { Id: 9 } } },
 	wisecp: { omit: ['status', 'data.token'], set: { request_id: 'r-1' } },
+	whmcs: { omit: ['result', 'access_token'], set: { warnings: [], server: { node: 'whmcs-2' } } },
+	// WHM's `expires` gone: the link is kept, and when it ends is unknown.
+	cpanel: { omit: ['metadata', 'data.expires', 'data.session', 'data.cp_security_token'], set: { 'data.redirect_hint': 'login', trace: { id: 'w-1' } }, nulls: ['expiresAt'] },
 	custom: { omit: ['access_token'], set: { meta: { node: 'whmcs-2' } } },
 };
 
@@ -382,26 +468,22 @@ export const ROWS: Row[] = [
 		arrange(sandbox, c) {
 			aim(sandbox, c, { kind: 'malformedJson' }, PERSISTENT);
 		},
-		expect: (c) => ({
-			ok: false,
-			code: 'invalid_response',
-			message: notJson(c, 200, 'application/json'),
-			httpCode: 200,
-			requestsPerItem: 1,
-		}),
+		expect: notJsonAt200,
 	},
 	{
 		fault: 'HTML error page (HTTP 502)',
 		arrange(sandbox, c) {
-			aim(sandbox, c, { kind: 'html', status: 502 }, c.method === 'GET' ? 1 : PERSISTENT);
+			aim(sandbox, c, { kind: 'html', status: 502 }, rereads(c) ? 1 : PERSISTENT);
 		},
 		expect(c) {
-			if (c.method === 'GET') return { ok: true, statuses: [502, 200] };
+			if (rereads(c)) return { ok: true, statuses: [502, 200] };
 			const message: Record<Column, RegExp> = {
 				HostUp: /^HostUp answered HTTP 502 with a body that is not JSON$/,
 				Installatron: /^Installatron answered HTTP 502 with a body that is not JSON$/,
 				MailUp: /^MailUp answered HTTP 502 with a body that is not JSON$/,
 				WISECP: /^WISECP answered HTTP 502 with a page that is not its API$/,
+				WHMCS: /^WHMCS answered HTTP 502 with something other than its API's JSON$/,
+				cPanel: /^WHM answered HTTP 502 with something other than its API's JSON$/,
 				Custom: /^The provider answered HTTP 502$/,
 			};
 			return { ok: false, code: 'http_502', message: message[c.column], httpCode: 502, requestsPerItem: 1 };
@@ -412,23 +494,17 @@ export const ROWS: Row[] = [
 		arrange(sandbox, c) {
 			aim(sandbox, c, { kind: 'empty' }, PERSISTENT);
 		},
-		expect: (c) => ({
-			ok: false,
-			code: 'invalid_response',
-			message: notJson(c, 200, 'application/json'),
-			httpCode: 200,
-			requestsPerItem: 1,
-		}),
+		expect: notJsonAt200,
 	},
 	{
 		fault: 'No answer (`requestOptions.timeout` 1 s)',
 		timeout: 15_000,
 		arrange(sandbox, c) {
-			aim(sandbox, c, { kind: 'hang' }, c.method === 'GET' ? 1 : PERSISTENT);
+			aim(sandbox, c, { kind: 'hang' }, rereads(c) ? 1 : PERSISTENT);
 			return { parameters: { requestOptions: { timeout: 1 } } };
 		},
 		expect(c) {
-			if (c.method === 'GET') return { ok: true, statuses: ['hang', 200], minWaitMs: 950 };
+			if (rereads(c)) return { ok: true, statuses: ['hang', 200], minWaitMs: 950 };
 			return {
 				ok: false,
 				code: 'timeout',
@@ -441,10 +517,10 @@ export const ROWS: Row[] = [
 	{
 		fault: 'Connection reset',
 		arrange(sandbox, c) {
-			aim(sandbox, c, { kind: 'reset' }, c.method === 'GET' ? 1 : PERSISTENT);
+			aim(sandbox, c, { kind: 'reset' }, rereads(c) ? 1 : PERSISTENT);
 		},
 		expect(c) {
-			if (c.method === 'GET') return { ok: true, statuses: ['reset', 200] };
+			if (rereads(c)) return { ok: true, statuses: ['reset', 200] };
 			return {
 				ok: false,
 				code: 'network_error',
@@ -475,24 +551,33 @@ export const ROWS: Row[] = [
 		},
 		expect(c) {
 			const prefix = c.column === 'HostUp' ? 'Internal server error: ' : '';
+			const code = ['WISECP', 'WHMCS', 'cPanel', 'Custom'].includes(c.column) ? 'http_500' : 'internal_error';
 			return {
 				ok: false,
-				code: c.column === 'WISECP' || c.column === 'Custom' ? 'http_500' : 'internal_error',
+				code,
 				message: new RegExp(`^${escape(prefix)}Upstream failed for key \\[redacted\\] at http://127\\.0\\.0\\.1:\\d+/\\[redacted\\]$`),
 				httpCode: 500,
 				requestsPerItem: 1,
-				label: 'error `' + (c.column === 'WISECP' || c.column === 'Custom' ? 'http_500' : 'internal_error') + '`, key and link redacted',
+				label: 'error `' + code + '`, key and link redacted',
 			};
 		},
 	},
 	{
 		fault: 'Success answer with the link only: documented extras missing, unknown fields added (HTTP 200)',
-		only: ['hostupLink', 'installatron', 'mailup', 'wisecp', 'custom'],
+		only: ['hostupLink', 'installatron', 'mailup', 'wisecp', 'whmcs', 'cpanel', 'custom'],
 		arrange(sandbox, c) {
-			aim(sandbox, c, { kind: 'reshape', ...LINK_ONLY_ANSWERS[c.id] }, PERSISTENT);
+			const { omit, set } = LINK_ONLY_ANSWERS[c.id];
+			aim(sandbox, c, { kind: 'reshape', omit, set }, PERSISTENT);
 		},
 		// The provider has minted the link: the node hands it on (README, "The link output").
-		expect: () => ({ ok: true, statuses: [200], label: 'link returned, the missing extras `null`' }),
+		expect: (c) => ({
+			ok: true,
+			statuses: [200],
+			label: 'link returned, the missing extras `null`',
+			checkItem: (item) => {
+				for (const field of LINK_ONLY_ANSWERS[c.id].nulls ?? []) expect(item.json[field]).toBeNull();
+			},
+		}),
 	},
 	// ---- each provider's own error shapes ----
 	{
@@ -663,6 +748,105 @@ export const ROWS: Row[] = [
 		}),
 	},
 	{
+		fault: 'WHMCS: `{ result: "error" }` with HTTP 200, IP not allowed (no access key)',
+		only: ['whmcs'],
+		arrange: (sandbox) => ({ credentials: whmcsCredentials(sandbox, { accessKey: '' }) }),
+		expect: () => ({
+			ok: false,
+			code: 'invalid_ip',
+			message: /^Invalid IP 127\.0\.0\.1$/,
+			httpCode: 200,
+			description: /API IP Access Restriction/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'WHMCS: `{ result: "error" }` with HTTP 200, API role without CreateSsoToken',
+		only: ['whmcs'],
+		arrange: (sandbox) => ({
+			credentials: whmcsCredentials(sandbox, WHMCS_API_CREDENTIALS.listOnly),
+			secrets: [WHMCS_API_CREDENTIALS.listOnly.secret, WHMCS_API_CREDENTIALS.listOnly.identifier],
+		}),
+		expect: () => ({
+			ok: false,
+			code: 'invalid_permissions',
+			message: /^Invalid Permissions: API action "createssotoken" is not allowed$/,
+			httpCode: 200,
+			description: /API Roles/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'WHMCS: `{ result: "error" }` with HTTP 200, client turned SSO off',
+		only: ['whmcs'],
+		arrange: () => ({ parameters: { clientId: byId(String(WHMCS_SSO_BLOCKED_CLIENT)) } }),
+		expect: () => ({
+			ok: false,
+			code: 'sso_blocked',
+			message: new RegExp(`^SSO authentication blocked for client ${WHMCS_SSO_BLOCKED_CLIENT}$`),
+			httpCode: 200,
+			description: /only they can turn it on again/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'cPanel: `metadata.result: 0` with HTTP 200, no such account',
+		only: ['cpanel'],
+		arrange: () => ({ parameters: { username: byId('nosuchuser') } }),
+		expect: () => ({
+			ok: false,
+			code: 'user_not_found',
+			message: /^You cannot create a session for the user “nosuchuser” because they do not exist\.$/,
+			httpCode: 200,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'cPanel: `metadata.result: 0` with HTTP 200, account suspended',
+		only: ['cpanel'],
+		arrange: () => ({ parameters: { username: byId(CPANEL_SUSPENDED_USER) } }),
+		expect: () => ({
+			ok: false,
+			code: 'user_suspended',
+			message: new RegExp(`^You cannot create a session for the user “${CPANEL_SUSPENDED_USER}” because they are currently suspended\\.$`),
+			httpCode: 200,
+			description: /Unsuspend the account/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: "cPanel: `metadata.result: 0` with HTTP 200, a reseller's token on an account it does not own",
+		only: ['cpanel'],
+		arrange: (sandbox) => ({
+			credentials: cpanelCredentials(sandbox, { username: WHM_RESELLER.username, apiToken: WHM_RESELLER.token }),
+			secrets: [WHM_RESELLER.token],
+		}),
+		expect: () => ({
+			ok: false,
+			code: 'no_permission',
+			message: /^You do not have permission to create sessions for the user “bob”\.$/,
+			httpCode: 200,
+			description: /owning reseller's/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'cPanel: wrong API token (HTTP 403, `cpanelresult`)',
+		only: ['cpanel'],
+		arrange: (sandbox) => ({
+			credentials: cpanelCredentials(sandbox, { apiToken: 'WRONGSANDBOXTOKEN0123456789ABCD' }),
+			secrets: ['WRONGSANDBOXTOKEN0123456789ABCD'],
+		}),
+		expect: () => ({
+			ok: false,
+			code: 'access_denied',
+			message: /^WHM refused the API token \(Access denied\)$/,
+			httpCode: 403,
+			description: /Check the Username and API Token/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
 		fault: 'Custom: failure reported with HTTP 200 (`result: "error"`)',
 		only: ['custom'],
 		arrange: () => ({ parameters: { body: JSON.stringify({ action: 'CreateSsoToken', client_id: 999, responsetype: 'json' }) } }),
@@ -706,7 +890,7 @@ export function renderFaultTable(): string {
 		lines.join('\n'),
 		'',
 		...deviations.map((text, index) => `${'†'.repeat(index + 1)} Not yet: this is what README promises, but today: ${text}\n`),
-		'HostUp cells show the login-link request (`link`, a POST) and the account listing (`list`, a GET) where they differ; "Custom" is the SSO Link node\'s Custom provider set up for a WHMCS-shaped API. "retried → OK" means the node waited as told (or backed off), asked again and returned the normal output; every error names the provider\'s code (`code` in a Continue On Fail item). This table is generated by `test/faults/faults.test.ts` (`UPDATE_FAULT_TABLE=1`), which runs every cell.',
+		'HostUp cells show the login-link request (`link`, a POST) and the account listing (`list`, a GET) where they differ; WHMCS and cPanel cells show Create SSO Link (cPanel\'s is a GET that makes a session, so it is not repeated as a read is); "Custom" is the SSO Link node\'s Custom provider set up for a WHMCS-shaped API. "retried → OK" means the node waited as told (or backed off), asked again and returned the normal output; every error names the provider\'s code (`code` in a Continue On Fail item). This table is generated by `test/faults/faults.test.ts` (`UPDATE_FAULT_TABLE=1`), which runs every cell.',
 		'',
 	].join('\n');
 }
