@@ -14,7 +14,9 @@ import { request } from 'undici';
 import { openLink } from '../helpers/assertions';
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
+import { CPANEL_ACCOUNTS, CPANEL_SUSPENDED_USER, WHM_RESELLER } from '../sandbox/cpanel';
 import { Sandbox } from '../sandbox/server';
+import { WHMCS_CLIENT, WHMCS_OTHER_SERVICE, WHMCS_SERVICE, WHMCS_SERVICES, WHMCS_SSO_BLOCKED_CLIENT } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { callMcpTool, connectMcp } from './mcp-client';
 import type { ExampleWorkflow, N8nServer } from './n8n-cli';
@@ -55,7 +57,14 @@ beforeEach(() => sandbox.reset());
 
 describe('examples/', () => {
 	it('name credentials by the ids npm start imports and save no successful execution', () => {
-		expect(examples.map(({ file }) => file)).toEqual(['ai-agent-mcp.json', 'nightly-wp-admin-links.json', 'onboarding-webhook.json', 'support-desk-sso-link.json']);
+		expect(examples.map(({ file }) => file)).toEqual([
+			'ai-agent-mcp.json',
+			'nightly-wp-admin-links.json',
+			'onboarding-webhook.json',
+			'support-desk-cpanel.json',
+			'support-desk-sso-link.json',
+			'whmcs-order-paid.json',
+		]);
 		const credentialIds = new Set<string>(Object.values(SANDBOX_CREDENTIALS).map((credential) => credential.id));
 		for (const { workflow } of examples) {
 			expect(workflow.id.length).toBeLessThanOrEqual(21);
@@ -70,7 +79,7 @@ describe('examples/', () => {
 describe('the package in n8n', () => {
 	it('n8n loads every node type of the package (n8n export:nodes)', async () => {
 		const { nodes, credentials } = packageTypes();
-		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'ssoLink']);
+		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'whmcs', 'cpanel', 'ssoLink']);
 		const loaded = await n8n.nodeTypes();
 		for (const name of nodes) {
 			const type = loaded.find((entry) => entry.name === `n8n-nodes-sso-link.${name}`);
@@ -136,7 +145,7 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		const published = examples
 			.filter(({ workflow }) => webhookPaths(workflow).length > 0 || mcpPaths(workflow).length > 0)
 			.map(({ workflow }) => workflow.id);
-		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportDeskSso01']);
+		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportCpanel01', 'exSupportDeskSso01', 'exWhmcsOrderPaid01']);
 		// n8n 2.40.7: `publish:workflow` (`update:workflow --active=true` is deprecated and does the same).
 		for (const id of published) await n8n.publishWorkflow(id);
 		server = await n8n.start();
@@ -176,9 +185,13 @@ describe('n8n start with the webhook and MCP examples published', () => {
 			wisecpSandbox001: 'OK: WISECP accepted the API key for Clients/CreateClientSsoToken',
 			whmcsSandbox0001: 'OK: Connection successful!',
 			cpanelSandbox001: 'OK: Connection successful!',
+			whmcsApiSandbox1: 'OK: WHMCS accepted the API credential for CreateSsoToken and GetClients',
+			cpanelApiSandbx1: `OK: WHM accepted the token of root; it lists ${CPANEL_ACCOUNTS.length} accounts`,
 		});
-		// The WISECP test minted nothing: user 0.
+		// The WISECP test minted nothing: user 0. Nor did the WHMCS and cPanel & WHM tests.
 		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 0 }]);
+		expect(sandbox.whmcs.ssoGrants).toEqual([]);
+		expect(sandbox.cpanel.sessions).toEqual([]);
 
 		// And it fails what WISECP refuses, though WISECP answers HTTP 200: the key edited in the
 		// editor and tested before saving, as the editor sends it.
@@ -243,6 +256,102 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		const failed = await post('support-login', { system: 'whmcs', clientId: 999 });
 		expect(failed.status).toBe(502);
 		expect(failed.json.error).toBe('Client ID Not Found');
+	});
+
+	it("WHMCS order paid: a POST answers with a working single-use link to the service's page, or the client area home", async () => {
+		const order = WHMCS_SERVICES.find((service) => service.id === WHMCS_SERVICE)!.orderid;
+		const before = Date.now();
+		const withService = await post('whmcs-order-paid', { clientId: WHMCS_CLIENT, orderId: order, serviceId: WHMCS_SERVICE });
+		const after = Date.now();
+		expect(withService.status).toBe(200);
+		expect(Object.keys(withService.json).sort()).toEqual(['expiresAt', 'loginUrl']);
+		// WHMCS documents 60 seconds.
+		const expiresAt = Date.parse(String(withService.json.expiresAt));
+		expect(expiresAt).toBeGreaterThanOrEqual(before + 59_000);
+		expect(expiresAt).toBeLessThanOrEqual(after + 60_000);
+		expect(await openLink(String(withService.json.loginUrl))).toBe(200);
+		expect(await openLink(String(withService.json.loginUrl))).toBe(410);
+
+		// The order is a string and there is no service: the client area home.
+		const withoutService = await post('whmcs-order-paid', { clientId: String(WHMCS_CLIENT), orderId: String(order) });
+		expect(withoutService.status).toBe(200);
+		expect(await openLink(String(withoutService.json.loginUrl))).toBe(200);
+
+		expect(sandbox.whmcs.calls).toEqual([
+			{ action: 'CreateSsoToken', responsetype: 'json', client_id: String(WHMCS_CLIENT), destination: 'clientarea:product_details', service_id: String(WHMCS_SERVICE) },
+			{ action: 'CreateSsoToken', responsetype: 'json', client_id: String(WHMCS_CLIENT), destination: 'clientarea:homepage' },
+		]);
+		expect(sandbox.whmcs.secretsInQuery).toEqual([]);
+	});
+
+	it("WHMCS order paid: an unknown client, a client without single sign-on, bad input and another client's service answer 404, 409, 400 and 502", async () => {
+		expect(await post('whmcs-order-paid', { clientId: 999, orderId: 1 })).toEqual({ status: 404, json: { error: 'Client ID Not Found', code: 'client_not_found' } });
+		expect(await post('whmcs-order-paid', { clientId: WHMCS_SSO_BLOCKED_CLIENT, orderId: 1 })).toEqual({
+			status: 409,
+			json: { error: `SSO authentication blocked for client ${WHMCS_SSO_BLOCKED_CLIENT}`, code: 'sso_blocked' },
+		});
+		const missing = await post('whmcs-order-paid', { orderId: 1 });
+		expect(missing.status).toBe(400);
+		expect(missing.json).toMatchObject({ error: expect.stringMatching(/^Invalid "Client": it is empty/), code: 'invalid_parameter' });
+		const malformed = await post('whmcs-order-paid', { clientId: WHMCS_CLIENT, orderId: 1, serviceId: 'vps' });
+		expect(malformed.status).toBe(400);
+		expect(malformed.json.error).toMatch(/^Invalid "Service": "vps" is not a positive whole number/);
+		const foreign = await post('whmcs-order-paid', { clientId: WHMCS_CLIENT, orderId: 1, serviceId: WHMCS_OTHER_SERVICE });
+		expect(foreign).toEqual({
+			status: 502,
+			json: { error: `Token could not be provisioned: service_id ${WHMCS_OTHER_SERVICE} does not belong to client ${WHMCS_CLIENT}`, code: 'token_not_provisioned' },
+		});
+		expect(sandbox.whmcs.ssoGrants).toEqual([]);
+	});
+
+	it('support desk (cPanel & WHM): cPanel by default, Webmail, and WHM for a reseller, each a working link', async () => {
+		const cases = [
+			{ body: { username: 'bob' }, target: 'controlPanel' },
+			{ body: { username: 'alice', service: 'webmail' }, target: 'webmail' },
+			{ body: { username: WHM_RESELLER.username, service: 'whm' }, target: 'whm' },
+			// WHM's own service names work too.
+			{ body: { username: 'carol', service: 'webmaild' }, target: 'webmail' },
+		];
+		for (const { body, target } of cases) {
+			const answer = await post('support-cpanel', body);
+			expect({ body, status: answer.status }).toEqual({ body, status: 200 });
+			expect(Object.keys(answer.json).sort()).toEqual(['account', 'expiresAt', 'loginUrl', 'target']);
+			expect([answer.json.account, answer.json.target]).toEqual([body.username, target]);
+			// WHM makes it valid for 5 minutes and says so (`expires`).
+			expect(Date.parse(String(answer.json.expiresAt))).toBe(sandbox.cpanel.sessions.at(-1)!.expires * 1000);
+			expect(await openLink(String(answer.json.loginUrl))).toBe(200);
+		}
+		expect(sandbox.cpanel.sessions.map(({ user, service, whmUser }) => ({ user, service, whmUser }))).toEqual([
+			{ user: 'bob', service: 'cpaneld', whmUser: 'root' },
+			{ user: 'alice', service: 'webmaild', whmUser: 'root' },
+			{ user: WHM_RESELLER.username, service: 'whostmgrd', whmUser: 'root' },
+			{ user: 'carol', service: 'webmaild', whmUser: 'root' },
+		]);
+		expect(sandbox.cpanel.tokenInQuery).toBe(0);
+	});
+
+	it("support desk (cPanel & WHM): WHM's refusals and bad input answer 404, 409 and 400, and make no session", async () => {
+		expect(await post('support-cpanel', { username: 'nosuchuser' })).toEqual({
+			status: 404,
+			json: { error: 'You cannot create a session for the user “nosuchuser” because they do not exist.', code: 'user_not_found' },
+		});
+		expect(await post('support-cpanel', { username: CPANEL_SUSPENDED_USER, service: 'webmail' })).toEqual({
+			status: 409,
+			json: { error: `You cannot create a session for the user “${CPANEL_SUSPENDED_USER}” because they are currently suspended.`, code: 'user_suspended' },
+		});
+		expect(await post('support-cpanel', { username: 'bob', service: 'whm' })).toEqual({
+			status: 409,
+			json: { error: 'You cannot create a session for the user “bob” because they are not a reseller.', code: 'not_reseller' },
+		});
+		const badName = await post('support-cpanel', { username: 'Bob Smith' });
+		expect(badName.status).toBe(400);
+		expect(badName.json).toMatchObject({ error: expect.stringMatching(/^Invalid "Account"/), code: 'invalid_parameter' });
+		const badService = await post('support-cpanel', { username: 'bob', service: 'ftp' });
+		expect(badService.status).toBe(400);
+		expect(badService.json.error).toBe('Invalid "Service": "ftp" is not one of cpaneld, webmaild, whostmgrd');
+		expect(sandbox.cpanel.sessions).toEqual([]);
+		// The three refusals reached WHM; the bad input did not.
+		expect(sandbox.cpanel.calls.map((call) => call.query.user)).toEqual(['nosuchuser', CPANEL_SUSPENDED_USER, 'bob']);
 	});
 
 	it('AI agents (MCP): the example serves its two tools, which return working links and errors the model can read', async () => {

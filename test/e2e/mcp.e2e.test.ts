@@ -17,6 +17,8 @@ import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
+import { CPANEL_SUSPENDED_USER, WHM_TOKEN } from '../sandbox/cpanel';
+import { WHMCS_API_CREDENTIAL, WHMCS_CLIENT, WHMCS_KEY, WHMCS_SSO_BLOCKED_CLIENT } from '../sandbox/whmcs';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 import { callMcpTool, connectMcp } from './mcp-client';
@@ -70,6 +72,22 @@ const TOOLS = [
 		parameters: { resource: 'client', operation: 'createSsoLink', userId: rl(fromAI('userId', 'The WISECP client ID, a positive integer')) },
 	},
 	{
+		name: 'whmcs_client_area_link',
+		type: 'n8n-nodes-sso-link.whmcsTool',
+		credentials: credential('whmcsApi'),
+		parameters: { resource: 'client', operation: 'createSsoLink', clientId: rl(fromAI('clientId', 'The WHMCS client ID, a positive whole number')) },
+	},
+	{
+		name: 'cpanel_login_link',
+		type: 'n8n-nodes-sso-link.cpanelTool',
+		credentials: credential('cpanelApi'),
+		parameters: {
+			resource: 'account',
+			operation: 'createSsoLink',
+			username: rl(fromAI('username', 'The cPanel user name of the account: lowercase letters and digits')),
+		},
+	},
+	{
 		name: 'sso_link_wisecp_tickets',
 		type: 'n8n-nodes-sso-link.ssoLinkTool',
 		credentials: credential('wisecpApi'),
@@ -100,7 +118,17 @@ const WORKFLOW = {
 const OWNER = { email: 'owner@example.com', password: 'SsoLink-E2e-1', firstName: 'E2E', lastName: 'Owner' };
 
 /** Every key, secret and password of the sandbox credentials: none may reach the model. */
-const SECRETS = [HOSTUP_KEYS.full, INSTALLATRON_KEYS.valid, MAILUP_ACCOUNT.clientSecret, MAILUP_ACCOUNT.password, WISECP_KEYS.full];
+const SECRETS = [
+	HOSTUP_KEYS.full,
+	INSTALLATRON_KEYS.valid,
+	MAILUP_ACCOUNT.clientSecret,
+	MAILUP_ACCOUNT.password,
+	WISECP_KEYS.full,
+	WHMCS_API_CREDENTIAL.identifier,
+	WHMCS_API_CREDENTIAL.secret,
+	WHMCS_KEY,
+	WHM_TOKEN,
+];
 
 let sandbox: Sandbox;
 let n8n: N8nInstance;
@@ -143,6 +171,8 @@ it('lists one tool per node, named after its node, asking for the ids its $fromA
 		installatron_admin_link: ['installId'],
 		mailup_console_link: [],
 		wisecp_client_area_link: ['userId'],
+		whmcs_client_area_link: ['clientId'],
+		cpanel_login_link: ['username'],
 		sso_link_wisecp_tickets: ['userId'],
 	});
 	expect(byName.hostup_wp_admin_link.inputSchema.properties?.siteId).toEqual({
@@ -158,6 +188,8 @@ it('lists one tool per node, named after its node, asking for the ids its $fromA
 		installatron_admin_link: 'Create an admin login link for an install in Installatron',
 		mailup_console_link: 'Create a console login link in MailUp',
 		wisecp_client_area_link: 'Create a client area login link in WISECP',
+		whmcs_client_area_link: 'Create a client area login link in WHMCS',
+		cpanel_login_link: 'Create a login link for an account in cPanel & WHM',
 		sso_link_wisecp_tickets: expect.stringContaining("the link enters the model's context"),
 	});
 });
@@ -198,6 +230,20 @@ describe('each tool returns a working login link to the model', () => {
 			link: () => ({ provider: 'wisecp', target: 'clientArea', resourceId: '4', expiresInSeconds: 60, singleUse: true }),
 			minted: () => sandbox.wisecp.ssoRequests,
 			expectedMinted: () => [{ user_id: 4, destination: 'my-account' }],
+		},
+		{
+			tool: 'whmcs_client_area_link',
+			args: () => ({ clientId: String(WHMCS_CLIENT) }),
+			link: () => ({ provider: 'whmcs', target: 'clientArea', resourceId: String(WHMCS_CLIENT), expiresInSeconds: 60, singleUse: true }),
+			minted: () => sandbox.whmcs.ssoGrants.map(({ clientId, destination }) => ({ clientId, destination })),
+			expectedMinted: () => [{ clientId: WHMCS_CLIENT, destination: 'clientarea:homepage' }],
+		},
+		{
+			tool: 'cpanel_login_link',
+			args: () => ({ username: 'bob' }),
+			link: () => ({ provider: 'cpanel', target: 'controlPanel', resourceId: 'bob', singleUse: null }),
+			minted: () => sandbox.cpanel.sessions.map(({ user, service, whmUser }) => ({ user, service, whmUser })),
+			expectedMinted: () => [{ user: 'bob', service: 'cpaneld', whmUser: 'root' }],
 		},
 		{
 			tool: 'sso_link_wisecp_tickets',
@@ -251,6 +297,27 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		{ tool: 'wisecp_client_area_link', args: { userId: '999' }, error: 'User not found', details: 'WISECP error code: user_not_found' },
 		{ tool: 'wisecp_client_area_link', args: { userId: 'anna' }, error: /^Invalid "User": "anna" is not a positive whole number \(e\.g\. 18\)/, details: 'no request was sent' },
 		{ tool: 'sso_link_wisecp_tickets', args: { userId: '999' }, error: 'User not found', details: 'WISECP error code: user_not_found' },
+		{
+			tool: 'whmcs_client_area_link',
+			args: { clientId: String(WHMCS_SSO_BLOCKED_CLIENT) },
+			error: `SSO authentication blocked for client ${WHMCS_SSO_BLOCKED_CLIENT}`,
+			details: 'WHMCS error code: sso_blocked',
+		},
+		{ tool: 'whmcs_client_area_link', args: { clientId: '999' }, error: 'Client ID Not Found', details: 'WHMCS error code: client_not_found' },
+		{ tool: 'whmcs_client_area_link', args: { clientId: 'anna' }, error: /^Invalid "Client": "anna" is not a positive whole number \(e\.g\. 42\)/, details: 'no request was sent' },
+		{
+			tool: 'cpanel_login_link',
+			args: { username: CPANEL_SUSPENDED_USER },
+			error: `You cannot create a session for the user “${CPANEL_SUSPENDED_USER}” because they are currently suspended.`,
+			details: 'cPanel & WHM error code: user_suspended',
+		},
+		{
+			tool: 'cpanel_login_link',
+			args: { username: 'nosuchuser' },
+			error: 'You cannot create a session for the user “nosuchuser” because they do not exist.',
+			details: 'cPanel & WHM error code: user_not_found',
+		},
+		{ tool: 'cpanel_login_link', args: { username: 'Bob Smith' }, error: /^Invalid "Account": "Bob Smith" is not /, details: 'no request was sent' },
 	];
 
 	it.each(cases)('$tool $args', async ({ tool, args, error, details }) => {
@@ -266,6 +333,8 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		for (const secret of SECRETS) expect(result.text).not.toContain(secret);
 		expect(result.text).not.toMatch(/\/login\//);
 		expect(sandbox.hostup.minted).toEqual([]);
+		expect(sandbox.whmcs.ssoGrants).toEqual([]);
+		expect(sandbox.cpanel.sessions).toEqual([]);
 		// The session still works after the error.
 		const next = await callTool('hostup_control_panel_link', { accountId: hostUpAccountId(0) });
 		expect(next.isError).toBe(false);

@@ -11,11 +11,21 @@ import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
-import { WHM_TOKEN } from '../sandbox/cpanel';
-import { whmcsCredentialData } from '../sandbox/whmcs';
+import { CPANEL_ACCOUNTS, CPANEL_SUSPENDED_USER, WHM_TOKEN } from '../sandbox/cpanel';
+import {
+	WHMCS_API_CREDENTIAL,
+	WHMCS_CLIENT,
+	WHMCS_CLIENTS,
+	WHMCS_KEY,
+	WHMCS_SERVICE,
+	WHMCS_SERVICES,
+	WHMCS_SSO_BLOCKED_CLIENT,
+	whmcsCredentialData,
+	whmcsServicePassword,
+} from '../sandbox/whmcs';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
-import { N8nInstance, manualWorkflow, packPackage } from './n8n-cli';
+import { N8nInstance, SANDBOX_CREDENTIALS, manualWorkflow, packPackage, sandboxCredentials } from './n8n-cli';
 import type { ExecutionResult } from './n8n-cli';
 
 let sandbox: Sandbox;
@@ -25,6 +35,9 @@ const hostUpCredential = { hostUpApi: { id: 'hostUpSandbox01', name: 'HostUp san
 const installatronCredential = { installatronApi: { id: 'installatronSbx1', name: 'Installatron sandbox' } };
 const mailUpCredential = { mailUpApi: { id: 'mailUpSandbox001', name: 'MailUp sandbox' } };
 const wisecpCredential = { wisecpApi: { id: 'wisecpSandbox001', name: 'WISECP sandbox' } };
+// The WHMCS and cPanel & WHM nodes' own credentials, as npm start imports them (cPanel over self-signed HTTPS).
+const whmcsCredential = { whmcsApi: SANDBOX_CREDENTIALS.whmcsApi };
+const cpanelCredential = { cpanelApi: SANDBOX_CREDENTIALS.cpanelApi };
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
@@ -35,6 +48,8 @@ const SSO_LINK_CHAIN = [
 	{ name: 'installatron', credentials: installatronCredential, parameters: { provider: 'installatron', installId: rl(INSTALLATRON_INSTALLS.joomla) } },
 	{ name: 'mailUp', credentials: mailUpCredential, parameters: { provider: 'mailUp' } },
 	{ name: 'wisecp', credentials: wisecpCredential, parameters: { provider: 'wisecp', userId: rl('4'), destination: 'ac-ps-invoices' } },
+	{ name: 'whmcs', credentials: whmcsCredential, parameters: { provider: 'whmcs', clientId: rl(String(WHMCS_CLIENT)), destination: 'clientarea:invoices' } },
+	{ name: 'cpanel', credentials: cpanelCredential, parameters: { provider: 'cpanel', username: rl('alice'), service: 'webmaild' } },
 	{
 		name: 'custom WHMCS',
 		credentials: { ssoLinkCustomApi: { id: 'whmcsSandbox0001', name: 'WHMCS sandbox' } },
@@ -95,6 +110,7 @@ beforeAll(async () => {
 			type: 'ssoLinkCustomApi',
 			data: { baseUrl: sandbox.baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
 		},
+		...sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)).filter(({ type }) => type === 'whmcsApi' || type === 'cpanelApi'),
 	]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
@@ -150,6 +166,60 @@ beforeAll(async () => {
 					destination: 'order-steps',
 					destinationValues: 'hosting, 12',
 				},
+			},
+		]),
+		manualWorkflow('e2eWhmcsServiceLink', 'WHMCS service details link', [
+			{
+				name: 'WHMCS',
+				type: 'n8n-nodes-sso-link.whmcs',
+				credentials: whmcsCredential,
+				parameters: {
+					resource: 'client',
+					operation: 'createSsoLink',
+					clientId: { __rl: true, mode: 'list', value: String(WHMCS_CLIENT) },
+					destination: 'clientarea:product_details',
+					serviceId: rl(String(WHMCS_SERVICE)),
+				},
+			},
+		]),
+		manualWorkflow('e2eWhmcsClients', 'WHMCS clients', [
+			{ name: 'WHMCS', type: 'n8n-nodes-sso-link.whmcs', credentials: whmcsCredential, parameters: { resource: 'client', operation: 'getMany', returnAll: true } },
+		]),
+		manualWorkflow('e2eWhmcsServices', 'WHMCS services of a client', [
+			{
+				name: 'WHMCS',
+				type: 'n8n-nodes-sso-link.whmcs',
+				credentials: whmcsCredential,
+				parameters: { resource: 'service', operation: 'getMany', clientId: rl(String(WHMCS_CLIENT)), returnAll: true },
+			},
+		]),
+		manualWorkflow('e2eWhmcsSsoBlocked', 'WHMCS continue on fail', [
+			{
+				name: 'WHMCS',
+				type: 'n8n-nodes-sso-link.whmcs',
+				credentials: whmcsCredential,
+				onError: 'continueRegularOutput',
+				parameters: { resource: 'client', operation: 'createSsoLink', clientId: rl(String(WHMCS_SSO_BLOCKED_CLIENT)) },
+			},
+		]),
+		manualWorkflow('e2eCpanelWebmail', 'cPanel & WHM webmail link', [
+			{
+				name: 'cPanel & WHM',
+				type: 'n8n-nodes-sso-link.cpanel',
+				credentials: cpanelCredential,
+				parameters: { resource: 'account', operation: 'createSsoLink', username: { __rl: true, mode: 'list', value: 'bob' }, service: 'webmaild' },
+			},
+		]),
+		manualWorkflow('e2eCpanelAccounts', 'cPanel & WHM accounts', [
+			{ name: 'cPanel & WHM', type: 'n8n-nodes-sso-link.cpanel', credentials: cpanelCredential, parameters: { resource: 'account', operation: 'getMany', returnAll: true } },
+		]),
+		manualWorkflow('e2eCpanelSuspended', 'cPanel & WHM continue on fail', [
+			{
+				name: 'cPanel & WHM',
+				type: 'n8n-nodes-sso-link.cpanel',
+				credentials: cpanelCredential,
+				onError: 'continueRegularOutput',
+				parameters: { resource: 'account', operation: 'createSsoLink', username: rl(CPANEL_SUSPENDED_USER) },
 			},
 		]),
 		manualWorkflow('e2eSsoLinkEveryProvider', 'SSO Link, every provider', SSO_LINK_CHAIN),
@@ -245,6 +315,91 @@ describe('WISECP', () => {
 	});
 });
 
+describe('WHMCS', () => {
+	it("mints a 60-second single-use link to a service's page, the credential in the form only", async () => {
+		const result = await n8n.execute('e2eWhmcsServiceLink');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'WHMCS');
+		expect(items).toHaveLength(1);
+		const link = ssoLinkSchema.parse(items[0]);
+		expect(link).toMatchObject({ provider: 'whmcs', target: 'clientArea', resourceId: String(WHMCS_CLIENT), expiresInSeconds: 60, singleUse: true });
+		expect(sandbox.whmcs.calls).toEqual([
+			{ action: 'CreateSsoToken', responsetype: 'json', client_id: String(WHMCS_CLIENT), destination: 'clientarea:product_details', service_id: String(WHMCS_SERVICE) },
+		]);
+		expect(sandbox.whmcs.ssoGrants).toMatchObject([{ clientId: WHMCS_CLIENT, destination: 'clientarea:product_details', serviceId: WHMCS_SERVICE }]);
+		expect(sandbox.whmcs.secretsInQuery).toEqual([]);
+		expect(await openLink(link.url)).toBe(200);
+		expect(await openLink(link.url)).toBe(410);
+		const text = JSON.stringify(result);
+		for (const secret of [WHMCS_API_CREDENTIAL.identifier, WHMCS_API_CREDENTIAL.secret, WHMCS_KEY]) expect(text).not.toContain(secret);
+	});
+
+	it("lists every client, and a client's services without their passwords", async () => {
+		const clients = await n8n.execute('e2eWhmcsClients');
+		expect(clients.status).toBe('success');
+		expect(outputOf(clients, 'WHMCS').map((item) => String(item.id)).sort()).toEqual(WHMCS_CLIENTS.map((client) => String(client.id)).sort());
+		const services = await n8n.execute('e2eWhmcsServices');
+		expect(services.status).toBe('success');
+		const ids = WHMCS_SERVICES.filter((service) => service.clientid === String(WHMCS_CLIENT)).map((service) => service.id);
+		expect(outputOf(services, 'WHMCS').map((item) => Number(item.id))).toEqual(ids);
+		const text = JSON.stringify(services);
+		expect(text).not.toContain('"password"');
+		for (const id of ids) expect(text).not.toContain(whmcsServicePassword(id));
+		expect(sandbox.whmcs.ssoGrants).toEqual([]);
+	});
+
+	it('continues on fail with the contract error item, in WHMCS\'s words', async () => {
+		const result = await n8n.execute('e2eWhmcsSsoBlocked');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'WHMCS')).toEqual([
+			{ error: `SSO authentication blocked for client ${WHMCS_SSO_BLOCKED_CLIENT}`, code: 'sso_blocked', httpCode: 200, provider: 'whmcs' },
+		]);
+		expect(sandbox.whmcs.ssoGrants).toEqual([]);
+	});
+});
+
+describe('cPanel & WHM', () => {
+	it('mints a Webmail link over self-signed HTTPS that expires when WHM says', async () => {
+		const result = await n8n.execute('e2eCpanelWebmail');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'cPanel & WHM');
+		expect(items).toHaveLength(1);
+		const link = ssoLinkSchema.parse(items[0]);
+		expect(link).toMatchObject({ provider: 'cpanel', target: 'webmail', resourceId: 'bob', singleUse: null });
+		expect(sandbox.cpanel.sessions).toMatchObject([{ user: 'bob', service: 'webmaild', whmUser: 'root' }]);
+		// WHM's `expires` (epoch seconds, 5 minutes after the session was made).
+		expect(Date.parse(String(link.expiresAt))).toBe(sandbox.cpanel.sessions[0].expires * 1000);
+		expect(Date.parse(String(link.expiresAt)) - Date.parse(link.createdAt)).toBeGreaterThan(290_000);
+		expect(sandbox.cpanel.calls.map((call) => call.query)).toEqual([{ 'api.version': '1', user: 'bob', service: 'webmaild' }]);
+		expect(sandbox.cpanel.tokenInQuery).toBe(0);
+		expect(await openLink(link.url)).toBe(200);
+		expect(JSON.stringify(result)).not.toContain(WHM_TOKEN);
+	});
+
+	it('lists every account, each with its user name as id', async () => {
+		const result = await n8n.execute('e2eCpanelAccounts');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'cPanel & WHM');
+		expect(items.map((item) => item.id)).toEqual(CPANEL_ACCOUNTS.map((account) => account.user));
+		expect(items[0]).toMatchObject({ id: CPANEL_ACCOUNTS[0].user, domain: CPANEL_ACCOUNTS[0].domain });
+		expect(sandbox.cpanel.sessions).toEqual([]);
+	});
+
+	it("continues on fail with the contract error item, in WHM's words", async () => {
+		const result = await n8n.execute('e2eCpanelSuspended');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'cPanel & WHM')).toEqual([
+			{
+				error: `You cannot create a session for the user “${CPANEL_SUSPENDED_USER}” because they are currently suspended.`,
+				code: 'user_suspended',
+				httpCode: 200,
+				provider: 'cpanel',
+			},
+		]);
+		expect(sandbox.cpanel.sessions).toEqual([]);
+	});
+});
+
 describe('SSO Link', () => {
 	it('mints a link for every provider choice, all with the same output shape', async () => {
 		const result = await n8n.execute('e2eSsoLinkEveryProvider');
@@ -255,6 +410,8 @@ describe('SSO Link', () => {
 			installatron: ['installatron', 'applicationAdmin'],
 			mailUp: ['mailup', 'console'],
 			wisecp: ['wisecp', 'clientArea'],
+			whmcs: ['whmcs', 'clientArea'],
+			cpanel: ['cpanel', 'webmail'],
 			'custom WHMCS': ['custom', 'custom'],
 			'custom cPanel': ['custom', 'custom'],
 		};
@@ -266,5 +423,15 @@ describe('SSO Link', () => {
 			expect([link.provider, link.target]).toEqual([provider, target]);
 			expect(await openLink(link.url)).toBe(200);
 		}
+		// The two native providers got what their own nodes send.
+		expect(sandbox.whmcs.ssoGrants).toMatchObject([
+			{ clientId: WHMCS_CLIENT, destination: 'clientarea:invoices' },
+			// The Custom WHMCS node's (CreateSsoToken without a destination).
+			{ clientId: WHMCS_CLIENT, destination: null },
+		]);
+		expect(sandbox.cpanel.sessions).toMatchObject([
+			{ user: 'alice', service: 'webmaild', whmUser: 'root' },
+			{ user: 'bob', service: 'cpaneld', whmUser: 'root' },
+		]);
 	});
 });
