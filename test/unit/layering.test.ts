@@ -37,13 +37,13 @@ it('providers import the core and their own folder, never a node', () => {
 	expect(upward).toEqual([]);
 });
 
-it('dist/ holds the core once: every node and credential requires dist/core.js, and the whole is under 400 KB', () => {
+it('dist/ holds the core once: every node and credential requires dist/core.js, and the whole is under 450 KB', () => {
 	const dist = path.join(root, 'dist');
 	const files = readdirSync(dist, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
 	const size = files.reduce((sum, entry) => sum + readFileSync(path.join(entry.parentPath, entry.name)).length, 0);
-	expect(size).toBeLessThan(400 * 1024);
+	expect(size).toBeLessThan(450 * 1024);
 	const entries = files.filter((entry) => /\.(node|credentials)\.js$/.test(entry.name));
-	expect(entries).toHaveLength(10);
+	expect(entries).toHaveLength(14);
 	for (const entry of entries) {
 		const code = readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
 		expect(code).toMatch(/require\("(\.\.\/)+core\.js"\)/);

@@ -222,7 +222,7 @@ export const hostUpWordPressTarget: SsoTarget = {
 export const hostUpControlPanelTarget: SsoTarget = {
 		value: 'hostUpControlPanel',
 		displayName: 'HostUp — Hosting Control Panel',
-		description: 'A one-time control-panel (e.g. cPanel) login for a HostUp hosting account',
+		description: 'A one-time control-panel login for a HostUp hosting account',
 		provider: HOSTUP,
 		target: 'controlPanel',
 		credentialType: hostUpApi.credentialType,
@@ -237,7 +237,7 @@ export const hostUp: ProviderModule = {
 		credential: 'HostUpApi',
 		icon: 'hostUp',
 		description: 'n8n node for HostUp: list hosting accounts and WordPress sites and mint one-time wp-admin and control-panel login links.',
-		keywords: ['hostup', 'wordpress', 'wp-admin', 'cpanel', 'hosting'],
+		keywords: ['hostup', 'wordpress', 'wp-admin', 'control-panel', 'hosting'],
 	},
 	listSearch: {
 		async searchHostUpAccounts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {

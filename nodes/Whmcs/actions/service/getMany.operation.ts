@@ -6,7 +6,7 @@ import type { ItemResult } from '../../../shared/runner';
 import { clientIdProperty, listServices } from '../../../providers/whmcs';
 
 const properties: INodeProperties[] = [
-	{ ...clientIdProperty, description: 'The client whose services to list' },
+	clientIdProperty,
 	...returnAllProperties(),
 ];
 
