@@ -37,8 +37,14 @@ export class Pace {
 	/** `X-RateLimit-Limit`: the pace climbs back to it, never above. */
 	private ceiling: number | undefined;
 
-	/** Send times within the last window, oldest first. */
+	/**
+	 * Times within the last window that count against the pace, oldest first:
+	 * send times, or answer times under a documented limit (see `sent`).
+	 */
 	private readonly sendTimes: number[] = [];
+
+	/** Under a documented limit: requests sent and not yet answered. */
+	private unanswered = 0;
 
 	private sends = 0;
 
@@ -72,7 +78,12 @@ export class Pace {
 
 	/** Records a send; returns its number, which `answered` takes back. */
 	sent(now: number): number {
-		this.sendTimes.push(now);
+		// A documented limit comes with no header that says how the provider
+		// counted: a request counts until its answer, the latest time it can have
+		// reached the provider, as a loaded machine or a slow network delays some
+		// requests more than others (README, "Speed and rate limits").
+		if (this.documented) this.unanswered++;
+		else this.sendTimes.push(now);
 		if (this.budget !== undefined) this.budget--;
 		return this.sends++;
 	}
@@ -93,8 +104,11 @@ export class Pace {
 		let old = 0;
 		while (old < this.sendTimes.length && this.sendTimes[old] <= windowStart) old++;
 		if (old > 0) this.sendTimes.splice(0, old);
-		if (this.sendTimes.length < this.rate) return { at: now };
-		return { at: this.sendTimes[this.sendTimes.length - this.rate] + this.windowMs + 1, reason: 'pace' };
+		const counted = this.sendTimes.length + this.unanswered;
+		if (counted < this.rate) return { at: now };
+		// All of the window in flight: an answer comes first, and the gate asks again then.
+		if (this.unanswered >= this.rate) return { at: now + this.windowMs, reason: 'pace' };
+		return { at: this.sendTimes[counted - this.rate] + this.windowMs + 1, reason: 'pace' };
 	}
 
 	/**
@@ -102,6 +116,10 @@ export class Pace {
 	 * come back; `random` in [0, 1) spreads the end of the pause.
 	 */
 	answered(seq: number, now: number, hint: RateLimitHint | undefined, refusedUntil?: number, random = 0): void {
+		if (this.documented) {
+			this.unanswered--;
+			this.sendTimes.push(now);
+		}
 		if (refusedUntil !== undefined) {
 			// Everyone waits the retry time: asking sooner only earns more 429s. Once
 			// the pace is known and the provider says when its window frees (nothing

@@ -44,7 +44,8 @@ async function hostUpMint(): Promise<{ status: number; headers: Record<string, u
 
 describe('in-flight counts', () => {
 	it('counts requests answered side by side, per provider, and none once they are answered', async () => {
-		sandbox.latencyMs = 100;
+		// Long enough that all twelve arrive before the first is answered, even on a loaded machine.
+		sandbox.latencyMs = 1500;
 		const statuses = await Promise.all(Array.from({ length: 12 }, installatronLogin));
 		expect(statuses.every((status) => status === 200)).toBe(true);
 		expect(sandbox.maxInFlight('installatron')).toBe(12);

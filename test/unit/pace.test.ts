@@ -19,11 +19,31 @@ it('says nothing until the provider does: every request may go', () => {
 
 it('a documented limit (MailUp: 5 calls/s) paces from the first request', () => {
 	const pace = new Pace({ requests: 5, perMs: 1000 });
-	sendMany(pace, 5, T);
-	const next = pace.nextSendAt(T);
+	sendMany(pace, 4, T).forEach((seq) => pace.answered(seq, T + 20, undefined));
+	expect(pace.nextSendAt(T + 20)).toEqual({ at: T + 20 });
+	pace.answered(pace.sent(T + 20), T + 40, undefined);
+	const next = pace.nextSendAt(T + 40);
 	expect(next.reason).toBe('pace');
-	expect(next.at).toBeGreaterThan(T + 1000);
-	expect(next.at).toBeLessThanOrEqual(T + 1100);
+	expect(next.at).toBeGreaterThan(T + 20 + 1000);
+	expect(next.at).toBeLessThanOrEqual(T + 20 + 1100);
+});
+
+it('under a documented limit a request counts until its answer: a late arrival cannot crowd the next window', () => {
+	const pace = new Pace({ requests: 5, perMs: 1000 });
+	const seqs = sendMany(pace, 5, T);
+	// All five in flight: nothing goes before an answer, whatever the clock says.
+	expect(pace.nextSendAt(T + 5000).reason).toBe('pace');
+	expect(pace.nextSendAt(T + 5000).at).toBeGreaterThan(T + 5000);
+	// Four answered at once, one 400 ms late (it may have reached the provider just then).
+	seqs.slice(0, 4).forEach((seq) => pace.answered(seq, T + 10, undefined));
+	pace.answered(seqs[4], T + 400, undefined);
+	// Only the four answered first have left the window by then: four may go, the fifth waits for the late one.
+	expect(pace.nextSendAt(T + 1100)).toEqual({ at: T + 1100 });
+	pace.answered(pace.sent(T + 1100), T + 1110, undefined);
+	sendMany(pace, 3, T + 1110).forEach((seq) => pace.answered(seq, T + 1120, undefined));
+	const next = pace.nextSendAt(T + 1120);
+	expect(next.reason).toBe('pace');
+	expect(next.at).toBeGreaterThan(T + 400 + 1000);
 });
 
 it('a documented limit is not lowered by a 429 nor raised by headers', () => {
