@@ -41,7 +41,7 @@ export class Pace {
 	 * Times within the last window that count against the pace, oldest first:
 	 * send times, or answer times under a documented limit (see `sent`).
 	 */
-	private readonly sendTimes: number[] = [];
+	private readonly countedTimes: number[] = [];
 
 	/** Under a documented limit: requests sent and not yet answered. */
 	private unanswered = 0;
@@ -83,7 +83,7 @@ export class Pace {
 		// reached the provider, as a loaded machine or a slow network delays some
 		// requests more than others (README, "Speed and rate limits").
 		if (this.documented) this.unanswered++;
-		else this.sendTimes.push(now);
+		else this.countedTimes.push(now);
 		if (this.budget !== undefined) this.budget--;
 		return this.sends++;
 	}
@@ -102,13 +102,13 @@ export class Pace {
 		this.climbIfQuiet(now);
 		const windowStart = now - this.windowMs;
 		let old = 0;
-		while (old < this.sendTimes.length && this.sendTimes[old] <= windowStart) old++;
-		if (old > 0) this.sendTimes.splice(0, old);
-		const counted = this.sendTimes.length + this.unanswered;
+		while (old < this.countedTimes.length && this.countedTimes[old] <= windowStart) old++;
+		if (old > 0) this.countedTimes.splice(0, old);
+		const counted = this.countedTimes.length + this.unanswered;
 		if (counted < this.rate) return { at: now };
-		// All of the window in flight: an answer comes first, and the gate asks again then.
+		// The whole window unanswered: none of it can leave the window sooner than this (the gate asks again at each answer).
 		if (this.unanswered >= this.rate) return { at: now + this.windowMs, reason: 'pace' };
-		return { at: this.sendTimes[counted - this.rate] + this.windowMs + 1, reason: 'pace' };
+		return { at: this.countedTimes[counted - this.rate] + this.windowMs + 1, reason: 'pace' };
 	}
 
 	/**
@@ -118,7 +118,7 @@ export class Pace {
 	answered(seq: number, now: number, hint: RateLimitHint | undefined, refusedUntil?: number, random = 0): void {
 		if (this.documented) {
 			this.unanswered--;
-			this.sendTimes.push(now);
+			this.countedTimes.push(now);
 		}
 		if (refusedUntil !== undefined) {
 			// Everyone waits the retry time: asking sooner only earns more 429s. Once
