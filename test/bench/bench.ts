@@ -18,11 +18,19 @@
  *    - HostUp createSsoLink, no limit: what our node adds to that;
  *    - HTTP Request (Retry On Fail, 5 tries, 1 s apart), limit 20/s: contrast;
  *    - HostUp createSsoLink, limit 20/s (BENCH_BURST_REPEATS runs, default 3;
- *      the median shown). Target: every run 200/200 links with at most 250
- *      requests to the provider, the median's last answer within 1.2 × the
- *      floor: the slower of the limit's 10 s and n8n alone (the first row).
+ *      the median shown), each run after a floor run: HTTP Request with the
+ *      package's HostUp credential (n8n's predefined credential type), no
+ *      limit, which sends each execution's request as soon as n8n has run the
+ *      execution up to the node and read the credential. The run's floor is
+ *      the slower of that run's own time and the limit applied to its send
+ *      times (floor.ts): 9.05 s if n8n got to all 200 at once, later when it
+ *      gets to them slowly (a loaded machine; in queue mode the workers read
+ *      each execution's credential from PostgreSQL, seconds under a burst).
+ *      Target: every run 200/200 links with at most 250 requests to the
+ *      provider, the median of the runs' time/floor ratios ≤ 1.2.
  * 2. Burst, queue mode: main + Redis + PostgreSQL + two `n8n worker`s, the
- *    same rows. Target: 200/200 links within 1.5 × the floor.
+ *    same rows. Target: 200/200 links, median ratio ≤ 1.5 (two workers share
+ *    the limit without knowing of each other).
  *    BENCH_QUEUE=0 skips it; so does n8n 1.x, whose queue mode loses answers
  *    of "last node" webhooks (see test/e2e/queue.e2e.test.ts).
  * 3. One execution (`n8n execute`; the node's time as n8n measures it; 3a and
@@ -76,6 +84,8 @@ import { queueModeEnv, startPostgres, startRedis } from '../e2e/services';
 import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { Sandbox } from '../sandbox/server';
+import { limitFloorMs } from './floor';
+import type { LoggedRequest } from '../sandbox/types';
 
 /** The package's default for customers' own servers (Installatron, Custom): requests in flight at once. */
 export const CUSTOMER_SERVER_MAX_IN_FLIGHT = 6;
@@ -83,14 +93,14 @@ export const CUSTOMER_SERVER_MAX_IN_FLIGHT = 6;
 /** The provider's limit in the rate-limited scenarios, requests per second. */
 const RATE_LIMIT = 20;
 const BURST_SIZE = 200;
-/** What the limit alone makes 200 requests take: no client can do it faster. */
-const LIMIT_FLOOR_MS = (BURST_SIZE / RATE_LIMIT) * 1000;
+const BURST_LATENCY_MS = 50;
+/** What the limit alone makes 200 requests take, all there at once: no client can do it faster. */
+const LIMIT_FLOOR_MS = limitFloorMs(Array.from({ length: BURST_SIZE }, () => 0), { perSecond: RATE_LIMIT, latencyMs: BURST_LATENCY_MS });
 
 const TARGETS = {
-	// Bursts: a factor of the slower of two floors, both of this run: the
-	// provider's limit (200 at 20/s) and n8n alone answering the 200 webhooks
-	// (the baseline row). Neither can be beaten by any node; on a machine
-	// where n8n alone needs longer than the limit, its time is the floor.
+	// Bursts: the median of the runs' times over their floors (burstRows):
+	// what the limit allows from the moments n8n let a node send, measured in
+	// the same run with n8n's own HTTP Request node.
 	burstRegular: { factor: 1.2, maxRequests: 250 },
 	burstQueue: { factor: 1.5 },
 	execute200: { maxRatio: 1.0 },
@@ -122,6 +132,8 @@ const WORKER_CONCURRENCY = 100;
 
 const ACCOUNT = hostUpAccountId(0);
 const SITE = hostUpSiteId(0, 0);
+/** The serial run of 5d mints for another site of the same account: the same gate, requests told apart. */
+const SERIAL_SITE = hostUpSiteId(0, 1);
 const INSTALL = INSTALLATRON_INSTALLS.wordpress;
 const HOSTUP_MINT_PATH = `/api/v2/shared-hosting/${ACCOUNT}/wordpress/${SITE}/actions/sso`;
 
@@ -206,8 +218,12 @@ function installatronNode(): Minter {
 	};
 }
 
-/** n8n's HTTP Request node making the same call; `retry`: Retry On Fail, 5 tries, 1 s apart. */
-function httpRequestNode(sandbox: Sandbox, provider: Provider, options: { retry?: boolean } = {}): Minter {
+/**
+ * n8n's HTTP Request node making the same call; `retry`: Retry On Fail, 5
+ * tries, 1 s apart; `credential`: authenticated with the package's HostUp
+ * credential (as n8n's predefined credential type) instead of a header.
+ */
+function httpRequestNode(sandbox: Sandbox, provider: Provider, options: { retry?: boolean; credential?: boolean } = {}): Minter {
 	const call =
 		provider === 'hostup'
 			? { url: `${sandbox.baseUrl('hostup')}${HOSTUP_MINT_PATH}`, header: { name: 'Authorization', value: `Bearer ${HOSTUP_KEYS.full}` }, linkField: 'loginUrl', options: {} }
@@ -218,8 +234,15 @@ function httpRequestNode(sandbox: Sandbox, provider: Provider, options: { retry?
 					linkField: 'data',
 					options: { allowUnauthorizedCerts: true },
 				};
+	const authentication =
+		options.credential && provider === 'hostup'
+			? {
+					credentials: { hostUpApi: SANDBOX_CREDENTIALS.hostUpApi },
+					parameters: { authentication: 'predefinedCredentialType', nodeCredentialType: 'hostUpApi' },
+				}
+			: { parameters: { sendHeaders: true, headerParameters: { parameters: [call.header] } } };
 	return {
-		label: options.retry ? 'HTTP Request (5 tries, 1 s apart)' : 'HTTP Request',
+		label: options.retry ? 'HTTP Request (5 tries, 1 s apart)' : authentication.credentials ? 'HTTP Request (HostUp credential)' : 'HTTP Request',
 		provider,
 		linkField: call.linkField,
 		node: {
@@ -228,11 +251,11 @@ function httpRequestNode(sandbox: Sandbox, provider: Provider, options: { retry?
 			typeVersion: 4.2,
 			onError: 'continueRegularOutput',
 			...(options.retry && { retryOnFail: true, maxTries: 5, waitBetweenTries: 1000 }),
+			...(authentication.credentials && { credentials: authentication.credentials }),
 			parameters: {
 				method: 'POST',
 				url: call.url,
-				sendHeaders: true,
-				headerParameters: { parameters: [call.header] },
+				...authentication.parameters,
 				options: call.options,
 			},
 		},
@@ -345,6 +368,8 @@ interface Measurement {
 	withoutLink?: Record<string, number>;
 	/** Bursts: per second from the first POST, mint requests accepted/refused by the provider and webhook answers. */
 	timeline?: string;
+	/** Bursts: the first POST's wall-clock time (epoch ms), to place n8n's execution start times. */
+	firstWall?: number;
 }
 
 interface SandboxSetup {
@@ -370,9 +395,13 @@ function checkLinkCount(what: string, minter: Minter, m: Measurement): void {
 	}
 }
 
-/** What the sandbox saw; `since` (epoch ms): only requests from then on (the measured node of a two-pass workflow). */
-function sandboxFigures(sandbox: Sandbox, provider: Provider, since = 0): Pick<Measurement, 'requests' | 'refused' | 'accepted' | 'maxInFlight'> {
-	const seen = sandbox.requestsTo(provider).filter((entry) => entry.at >= since);
+/** What the sandbox saw of the requests `counts` picks (the measured node's; default: all). */
+function sandboxFigures(
+	sandbox: Sandbox,
+	provider: Provider,
+	counts: (entry: LoggedRequest) => boolean = () => true,
+): Pick<Measurement, 'requests' | 'refused' | 'accepted' | 'maxInFlight'> {
+	const seen = sandbox.requestsTo(provider).filter(counts);
 	return {
 		requests: seen.length,
 		refused: seen.filter((entry) => entry.status === 429).length,
@@ -392,7 +421,7 @@ async function measureExecution(n8n: N8nInstance, sandbox: Sandbox, workflowId: 
 		ms: run?.executionTime ?? Number.NaN,
 		links: items.filter((item) => linkIn(item.json, minter.linkField)).length,
 		// A workflow with a first pass: the measured node's requests only.
-		...sandboxFigures(sandbox, minter.provider, result.runData['Warm up'] ? (run?.startTime ?? 0) : 0),
+		...sandboxFigures(sandbox, minter.provider, (entry) => !result.runData['Warm up'] || entry.at >= (run?.startTime ?? 0)),
 	};
 	checkLinkCount(workflowId, minter, m);
 	return m;
@@ -451,8 +480,20 @@ function parseJson(text: string): unknown {
 	}
 }
 
-/** BURST_SIZE POSTs at once to a production webhook; time from the first POST to the last answer. */
-async function burst(server: N8nServer, sandbox: Sandbox, hookPath: string, minter: Minter, setup: SandboxSetup, agent: Agent): Promise<Measurement> {
+/**
+ * BURST_SIZE POSTs at once to a production webhook; time from the first POST
+ * to the last answer. `counts` picks the burst's own requests where another
+ * run talks to the provider beside it.
+ */
+async function burst(
+	server: N8nServer,
+	sandbox: Sandbox,
+	hookPath: string,
+	minter: Minter,
+	setup: SandboxSetup,
+	agent: Agent,
+	counts?: (entry: LoggedRequest) => boolean,
+): Promise<Measurement> {
 	prepare(sandbox, minter.provider, setup);
 	const first = performance.now();
 	const firstWall = Date.now();
@@ -473,10 +514,11 @@ async function burst(server: N8nServer, sandbox: Sandbox, hookPath: string, mint
 	const m: Measurement = {
 		ms: Math.round(Math.max(...answers.map((answer) => answer.at)) - first),
 		links,
-		...sandboxFigures(sandbox, minter.provider),
+		...sandboxFigures(sandbox, minter.provider, counts),
 		answers: answersByStatus,
 		withoutLink,
-		timeline: burstTimeline(sandbox.requestsTo(minter.provider), firstWall, answers.map((answer) => answer.at - first)),
+		timeline: burstTimeline(sandbox.requestsTo(minter.provider).filter(counts ?? (() => true)), firstWall, answers.map((answer) => answer.at - first)),
+		firstWall,
 	};
 	checkLinkCount(`burst /webhook/${hookPath}`, minter, m);
 	return m;
@@ -580,28 +622,40 @@ interface Context {
 	notes: string[];
 }
 
-const BURST_HOOKS = { noOp: 'bench-burst-noop', ours: 'bench-burst-hostup', http: 'bench-burst-http-request' } as const;
+const BURST_HOOKS = {
+	noOp: 'bench-burst-noop',
+	ours: 'bench-burst-hostup',
+	http: 'bench-burst-http-request',
+	httpCredential: 'bench-burst-http-request-credential',
+} as const;
+const BURST_WORKFLOW_IDS = { noOp: 'benchBurstNoOp', ours: 'benchBurstOurs', http: 'benchBurstHttp', httpCredential: 'benchBurstHttpCredential' } as const;
 const FAIR_HOOKS = { serial: 'bench-fair-serial-hostup', batch: 'bench-fair-installatron-batch' } as const;
 
-/** The three webhook workflows of the bursts (1 and 2), each answering with its last node. */
-function burstWorkflows(sandbox: Sandbox): { ids: string[]; workflows: unknown[]; noOp: Minter; ours: Minter; http: Minter } {
+/** The webhook workflows of the bursts (1 and 2), each answering with its last node. */
+function burstWorkflows(sandbox: Sandbox): { ids: string[]; workflows: unknown[]; noOp: Minter; ours: Minter; http: Minter; httpCredential: Minter } {
 	const noOp = noOpNode();
 	const ours = hostUpNode();
 	const http = httpRequestNode(sandbox, 'hostup', { retry: true });
+	const httpCredential = httpRequestNode(sandbox, 'hostup', { credential: true });
 	const serial = hostUpNode();
-	serial.node = { ...serial.node, parameters: { ...serial.node.parameters, requestOptions: { maxConcurrency: 1 } } };
+	serial.node = {
+		...serial.node,
+		parameters: { ...serial.node.parameters, siteId: { __rl: true, mode: 'id', value: SERIAL_SITE }, requestOptions: { maxConcurrency: 1 } },
+	};
 	return {
-		ids: ['benchBurstNoOp', 'benchBurstOurs', 'benchBurstHttp', 'benchFairSerial', 'benchFairBatch'],
+		ids: [...Object.values(BURST_WORKFLOW_IDS), 'benchFairSerial', 'benchFairBatch'],
 		workflows: [
-			webhookWorkflow('benchBurstNoOp', BURST_HOOKS.noOp, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c10', noOp),
-			webhookWorkflow('benchBurstOurs', BURST_HOOKS.ours, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c11', ours),
-			webhookWorkflow('benchBurstHttp', BURST_HOOKS.http, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c12', http),
+			webhookWorkflow(BURST_WORKFLOW_IDS.noOp, BURST_HOOKS.noOp, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c10', noOp),
+			webhookWorkflow(BURST_WORKFLOW_IDS.ours, BURST_HOOKS.ours, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c11', ours),
+			webhookWorkflow(BURST_WORKFLOW_IDS.http, BURST_HOOKS.http, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c12', http),
+			webhookWorkflow(BURST_WORKFLOW_IDS.httpCredential, BURST_HOOKS.httpCredential, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c15', httpCredential),
 			webhookItemsWorkflow('benchFairSerial', FAIR_HOOKS.serial, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c13', serial, 100),
 			webhookItemsWorkflow('benchFairBatch', FAIR_HOOKS.batch, '6b1f3c52-0d4e-4a8f-9c21-5e7d8a9b0c14', installatronNode(), 60),
 		],
 		noOp,
 		ours,
 		http,
+		httpCredential,
 	};
 }
 
@@ -743,14 +797,18 @@ async function executeScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
  * node without a limit (what n8n needs for 200 webhook executions, and what
  * our node adds), then HTTP Request and our node under the limit.
  */
-async function burstRows(ctx: Context, server: N8nServer, mode: { label: string; factor: number; maxRequests?: number }): Promise<void> {
+async function burstRows(
+	ctx: Context,
+	server: N8nServer,
+	mode: { label: string; factor: number; maxRequests?: number },
+): Promise<void> {
 	const { sandbox, agent } = ctx;
-	const { noOp, ours, http } = burstWorkflows(sandbox);
+	const { noOp, ours, http, httpCredential } = burstWorkflows(sandbox);
 	progress(`${mode.label}: waiting for the webhooks; warming up (${WARM_UP_POSTS} POSTs each, one burst of n8n alone)`);
-	await warmUp(server, sandbox, agent, [BURST_HOOKS.noOp, BURST_HOOKS.ours, BURST_HOOKS.http], BURST_HOOKS.noOp);
+	await warmUp(server, sandbox, agent, [BURST_HOOKS.noOp, BURST_HOOKS.ours, BURST_HOOKS.http, BURST_HOOKS.httpCredential], BURST_HOOKS.noOp);
 
-	const open = { latencyMs: 50 };
-	const limited = { latencyMs: 50, limit: RATE_LIMIT };
+	const open = { latencyMs: BURST_LATENCY_MS };
+	const limited = { latencyMs: BURST_LATENCY_MS, limit: RATE_LIMIT };
 	const run = async (hookPath: string, minter: Minter, setup: SandboxSetup, what: string): Promise<Measurement> => {
 		progress(`${mode.label}: ${BURST_SIZE} POSTs, ${what}`);
 		const m = await burst(server, sandbox, hookPath, minter, setup, agent);
@@ -767,40 +825,54 @@ async function burstRows(ctx: Context, server: N8nServer, mode: { label: string;
 	const alone = await run(BURST_HOOKS.noOp, noOp, open, 'n8n alone, no limit');
 	const oursOpen = await run(BURST_HOOKS.ours, ours, open, 'HostUp node, no limit');
 	const httpLimited = await run(BURST_HOOKS.http, http, limited, `HTTP Request, limit ${RATE_LIMIT}/s`);
-	const oursRuns: Measurement[] = [];
+	// Each run of ours follows a floor run: n8n's HTTP Request node with the
+	// same credential and no limit sends each execution's request as soon as
+	// n8n has run the execution up to the node and read the credential (under
+	// load n8n needs seconds for that), so the sandbox's arrival times say when
+	// any node could first have sent; the limit applied to them is the floor.
+	const oursRuns: Array<{ m: Measurement; floorMs: number; readyFloorMs: number; ready: Measurement }> = [];
 	for (let repeat = 0; repeat < BURST_REPEATS; repeat++) {
-		oursRuns.push(await run(BURST_HOOKS.ours, ours, limited, `HostUp node, limit ${RATE_LIMIT}/s (run ${repeat + 1}/${BURST_REPEATS})`));
+		const ready = await run(BURST_HOOKS.httpCredential, httpCredential, open, `floor run ${repeat + 1}/${BURST_REPEATS}: HTTP Request with the HostUp credential, no limit`);
+		const readyAt = sandbox.requestsTo('hostup').map((entry) => entry.at - (ready.firstWall as number));
+		const readyFloorMs = limitFloorMs(readyAt, { perSecond: RATE_LIMIT, latencyMs: BURST_LATENCY_MS });
+		const m = await run(BURST_HOOKS.ours, ours, limited, `HostUp node, limit ${RATE_LIMIT}/s (run ${repeat + 1}/${BURST_REPEATS})`);
+		const floorMs = Math.max(readyFloorMs, ready.ms);
+		progress(`  floor: ${seconds(floorMs)} (the limit from the HTTP Request node's sends ${seconds(readyFloorMs)}, its own time ${seconds(ready.ms)}); ${(m.ms / floorMs).toFixed(2)}×`);
+		oursRuns.push({ m, floorMs, readyFloorMs, ready });
 	}
-	// The median run by time is shown; every run must get all links within the request budget.
-	const oursLimited = medianRun(oursRuns);
+	// Each run against its own floor; the median ratio is judged, and every run must get all links within the request budget.
+	const ratios = oursRuns.map((entry) => entry.m.ms / entry.floorMs);
+	const medianIndex = ratios.indexOf([...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]);
+	const median = oursRuns[medianIndex];
 	ctx.notes.push(
-		`${mode.label}, HostUp node, limit ${RATE_LIMIT}/s, each run (time, links, requests, 429s): ${oursRuns
-			.map((m) => `${seconds(m.ms)} ${m.links} ${m.requests} ${m.refused}`)
+		`${mode.label}, HostUp node, limit ${RATE_LIMIT}/s, each run (time, links, requests, 429s, floor, ratio): ${oursRuns
+			.map((entry, index) => `${seconds(entry.m.ms)} ${entry.m.links} ${entry.m.requests} ${entry.m.refused} ${seconds(entry.floorMs)} ${ratios[index].toFixed(2)}×`)
 			.join('; ')}`,
 	);
 
 	const scenario = `${mode.label}, ${BURST_SIZE} POSTs`;
-	const floorMs = Math.max(LIMIT_FLOOR_MS, alone.ms);
-	const withinMs = mode.factor * floorMs;
 	const pass =
-		oursLimited.ms <= withinMs &&
-		oursRuns.every((m) => m.links === BURST_SIZE && (mode.maxRequests === undefined || m.requests <= mode.maxRequests));
+		ratios[medianIndex] <= mode.factor &&
+		oursRuns.every(({ m }) => m.links === BURST_SIZE && (mode.maxRequests === undefined || m.requests <= mode.maxRequests));
 	ctx.rows.push(
 		{ items: BURST_SIZE, row: { scenario: `${scenario}, no limit`, node: noOp.label, m: alone, target: 'baseline', answersOnly: true } },
 		{
 			items: BURST_SIZE,
 			row: { scenario: `${scenario}, no limit`, node: ours.label, m: oursOpen, ratio: ratioOf(oursOpen, alone, BURST_SIZE), target: 'for information' },
 		},
+		{ items: BURST_SIZE, row: { scenario: `${scenario}, no limit`, node: httpCredential.label, m: median.ready, target: 'floor run' } },
 		{ items: BURST_SIZE, row: { scenario: `${scenario}, ${RATE_LIMIT}/s limit`, node: http.label, m: httpLimited, target: 'for contrast' } },
 		{
 			items: BURST_SIZE,
 			row: {
 				scenario: `${scenario}, ${RATE_LIMIT}/s limit`,
 				node: ours.label,
-				m: oursLimited,
-				ratio: ratioOf(oursLimited, httpLimited, BURST_SIZE),
-				target: `200/200 within ${mode.factor.toFixed(1)}× the floor (${seconds(withinMs)})${mode.maxRequests === undefined ? '' : `, ≤ ${mode.maxRequests} requests`}`,
-				note: `${(oursLimited.ms / floorMs).toFixed(2)}× of ${seconds(floorMs)}, the slower of the limit (${seconds(LIMIT_FLOOR_MS)}) and n8n alone (${seconds(alone.ms)})`,
+				m: median.m,
+				ratio: ratioOf(median.m, httpLimited, BURST_SIZE),
+				target: `200/200 within ${mode.factor.toFixed(1)}× the floor${mode.maxRequests === undefined ? '' : `, ≤ ${mode.maxRequests} requests`}`,
+				note:
+					`${ratios[medianIndex].toFixed(2)}× (median of ${ratios.map((ratio) => ratio.toFixed(2)).join(' / ')}) of its floor ${seconds(median.floorMs)}: ` +
+					`the limit from the floor run's sends (${seconds(median.readyFloorMs)}; the limit alone ${seconds(LIMIT_FLOOR_MS)}) or its own time`,
 				pass,
 			},
 		},
@@ -812,7 +884,11 @@ async function regularBurst(ctx: Context, n8n: N8nInstance): Promise<void> {
 	progress('1. burst, regular mode: starting n8n');
 	const server = await n8n.start({ logFile: path.join(LOG_DIR, 'regular-main.log'), onSpawn: (spawned) => ctx.processes.push(spawned) });
 	ctx.cleanups.push(() => server.stop());
-	await burstRows(ctx, server, { label: '1. burst, regular mode', factor: TARGETS.burstRegular.factor, maxRequests: TARGETS.burstRegular.maxRequests });
+	await burstRows(ctx, server, {
+		label: '1. burst, regular mode',
+		factor: TARGETS.burstRegular.factor,
+		maxRequests: TARGETS.burstRegular.maxRequests,
+	});
 	await server.stop();
 }
 
@@ -873,7 +949,7 @@ async function fairnessScenarios(ctx: Context, n8n: N8nInstance): Promise<void> 
 		const serialRun = post(server, agent, FAIR_HOOKS.serial, {});
 		// burst() resets the sandbox; the serial run's requests go on beside the burst.
 		await until(() => sandbox.requestsTo('hostup').some((entry) => entry.at >= serialStarted), 10_000);
-		beside.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: 50 }, agent));
+		beside.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: 50 }, agent, (entry) => !entry.path.includes(SERIAL_SITE)));
 		await serialRun;
 		progress(`  run ${repeat + 1}: alone ${seconds(alone[repeat].ms)}, beside the serial run ${seconds(beside[repeat].ms)}`);
 	}
