@@ -368,7 +368,7 @@ interface Measurement {
 	withoutLink?: Record<string, number>;
 	/** Bursts: per second from the first POST, mint requests accepted/refused by the provider and webhook answers. */
 	timeline?: string;
-	/** Bursts: the first POST's wall-clock time (epoch ms), to place n8n's execution start times. */
+	/** Bursts: the first POST's wall-clock time (epoch ms), to place the sandbox's arrival times (a floor run's sends). */
 	firstWall?: number;
 }
 
@@ -795,13 +795,10 @@ async function executeScenarios(ctx: Context, n8n: N8nInstance): Promise<void> {
 /**
  * The bursts on a running main (regular or queue mode): n8n alone and our
  * node without a limit (what n8n needs for 200 webhook executions, and what
- * our node adds), then HTTP Request and our node under the limit.
+ * our node adds), HTTP Request under the limit, then our node under the
+ * limit, each run after its floor run.
  */
-async function burstRows(
-	ctx: Context,
-	server: N8nServer,
-	mode: { label: string; factor: number; maxRequests?: number },
-): Promise<void> {
+async function burstRows(ctx: Context, server: N8nServer, mode: { label: string; factor: number; maxRequests?: number }): Promise<void> {
 	const { sandbox, agent } = ctx;
 	const { noOp, ours, http, httpCredential } = burstWorkflows(sandbox);
 	progress(`${mode.label}: waiting for the webhooks; warming up (${WARM_UP_POSTS} POSTs each, one burst of n8n alone)`);
@@ -884,11 +881,7 @@ async function regularBurst(ctx: Context, n8n: N8nInstance): Promise<void> {
 	progress('1. burst, regular mode: starting n8n');
 	const server = await n8n.start({ logFile: path.join(LOG_DIR, 'regular-main.log'), onSpawn: (spawned) => ctx.processes.push(spawned) });
 	ctx.cleanups.push(() => server.stop());
-	await burstRows(ctx, server, {
-		label: '1. burst, regular mode',
-		factor: TARGETS.burstRegular.factor,
-		maxRequests: TARGETS.burstRegular.maxRequests,
-	});
+	await burstRows(ctx, server, { label: '1. burst, regular mode', factor: TARGETS.burstRegular.factor, maxRequests: TARGETS.burstRegular.maxRequests });
 	await server.stop();
 }
 
@@ -944,12 +937,12 @@ async function fairnessScenarios(ctx: Context, n8n: N8nInstance): Promise<void> 
 	const alone: Measurement[] = [];
 	const beside: Measurement[] = [];
 	for (let repeat = 0; repeat < BURST_REPEATS; repeat++) {
-		alone.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: 50 }, agent));
+		alone.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: BURST_LATENCY_MS }, agent));
 		const serialStarted = Date.now();
 		const serialRun = post(server, agent, FAIR_HOOKS.serial, {});
 		// burst() resets the sandbox; the serial run's requests go on beside the burst.
 		await until(() => sandbox.requestsTo('hostup').some((entry) => entry.at >= serialStarted), 10_000);
-		beside.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: 50 }, agent, (entry) => !entry.path.includes(SERIAL_SITE)));
+		beside.push(await burst(server, sandbox, BURST_HOOKS.ours, ours, { latencyMs: BURST_LATENCY_MS }, agent, (entry) => !entry.path.includes(SERIAL_SITE)));
 		await serialRun;
 		progress(`  run ${repeat + 1}: alone ${seconds(alone[repeat].ms)}, beside the serial run ${seconds(beside[repeat].ms)}`);
 	}
