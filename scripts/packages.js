@@ -1,12 +1,18 @@
 /**
- * Every package this source tree publishes, staged as build/<package name>/
- * (README, "Install into n8n"; CONTRACT: one package per service):
+ * Every package this source tree publishes (README, "Install into n8n";
+ * CONTRACT: one package per service):
  *
- *   n8n-nodes-sso-link              every provider and the SSO Link node
+ *   n8n-nodes-sso-link              every provider and the SSO Link node,
+ *                                   published from this repository; staged in
+ *                                   build/n8n-nodes-sso-link/
  *   n8n-nodes-sso-link-<id>         one per registry entry with a
  *                                   `servicePackage` (nodes/providers/index.ts):
  *                                   its node, its credential, its provider
- *                                   folder and the core, nothing else
+ *                                   folder and the core, nothing else;
+ *                                   published from a repository of its own,
+ *                                   written by scripts/split.js to
+ *                                   build/repos/<package name>/ and built there
+ *                                   by that repository's own gulpfile
  *
  * Each folder is a package root as n8n's tools expect one: its own source
  * (nodes/, credentials/: what n8n's lint and its scanner's source leg read),
@@ -16,11 +22,19 @@
  * build/packages.json lists them for `npm run package`, the lint, the scanner
  * and the tests.
  */
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { assets, bundle } = require('./build-package');
+const { splitManifest, splitRepositories } = require('./split');
+
 const ALL_IN_ONE = 'n8n-nodes-sso-link';
-const REPOSITORY_URL = 'https://github.com/n8n-nodes-sso-link/n8n-nodes-sso-link';
+/** The GitHub owner of this repository and of every split repository (CONTRACT: `https://github.com/<owner>/<package name>`). */
+const GITHUB_OWNER_URL = 'https://github.com/n8n-nodes-sso-link';
+const REPOSITORY_URL = `${GITHUB_OWNER_URL}/${ALL_IN_ONE}`;
+/** Where a per-service package's source lives and its provenance points. */
+const splitRepositoryUrl = (name) => `${GITHUB_OWNER_URL}/${name}`;
 /** What `npx n8n-node cloud-support` requires, to the character (whitespace aside). */
 const DEFAULT_ESLINT_CONFIG = "import { config } from '@n8n/node-cli/eslint';\n\nexport default config;\n";
 const SHARED_KEYWORDS = ['n8n-community-node-package', 'n8n', 'sso', 'login-link'];
@@ -76,6 +90,8 @@ function serviceReadme(readme, pkg, provider) {
 			readmeSection(readme, name),
 			'## More',
 			`The link output, Return All, speed and rate limits, errors and Continue On Fail, and examples are described in the [n8n-nodes-sso-link manual](${REPOSITORY_URL}#readme); everything there about ${name} holds for this package.`,
+			'## Source',
+			`This repository is generated from [n8n-nodes-sso-link](${REPOSITORY_URL}) by its \`npm run split\` at every release, and read-only: issues, changes and pull requests go to [n8n-nodes-sso-link](${REPOSITORY_URL}), whose tests run this package in a real n8n. Each commit here names the commit it was made from. Here, \`npm ci\`, \`npm run build\` and \`npm run lint\` build the package and run n8n's community-node lint; a version tag publishes it to npm with provenance (\`.github/workflows/release.yml\`).`,
 			'## License',
 			'MIT (see LICENSE), with the notices of the libraries bundled into `dist/core.js`.',
 		].join('\n\n'),
@@ -99,86 +115,110 @@ function packageJson(rootPackage, fields) {
 	};
 }
 
+/** What scripts/split.js needs to write the repository of each per-service package. */
+function servicePackages(root, rootPackage, readme) {
+	return readRegistry(root)
+		.filter((provider) => provider.servicePackage)
+		.map((provider) => {
+			const service = provider.servicePackage;
+			const name = `${ALL_IN_ONE}-${provider.provider.id}`;
+			const fields = {
+				name,
+				description: service.description,
+				keywords: [...SHARED_KEYWORDS, ...service.keywords],
+				nodes: [`dist/nodes/${service.node}/${service.node}.node.js`],
+				credentials: [`dist/credentials/${service.credential}.credentials.js`],
+			};
+			return {
+				manifest: splitManifest(rootPackage, fields, splitRepositoryUrl(name)),
+				sources: [
+					'nodes/shared',
+					`nodes/providers/${provider.folder}`,
+					`nodes/${service.node}`,
+					`credentials/${service.credential}.credentials.ts`,
+					'credentials/authentication.ts',
+				],
+				icons: [`${service.icon}.svg`, `${service.icon}.dark.svg`],
+				codexFiles: [`nodes/${service.node}/${service.node}.node.json`],
+				readme: serviceReadme(readme, fields, provider),
+			};
+		});
+}
+
+/** Runs `npm run build` of each split repository (its gulpfile), two at a time; gulp and its tools resolve from this repository's node_modules. */
+async function buildSplitRepositories(root, dirs) {
+	const gulp = path.join(root, 'node_modules/gulp/bin/gulp.js');
+	const buildOne = (dir) =>
+		new Promise((resolve, reject) => {
+			const child = spawn(process.execPath, [gulp, 'build', '--cwd', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+			let output = '';
+			child.stdout.on('data', (chunk) => (output += chunk));
+			child.stderr.on('data', (chunk) => (output += chunk));
+			child.on('error', reject);
+			child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build in ${path.relative(root, dir)} failed:\n${output}`))));
+		});
+	const queue = [...dirs];
+	await Promise.all([0, 1].map(async () => {
+		while (queue.length > 0) await buildOne(queue.shift());
+	}));
+}
+
 /**
- * Stages every package into build/ and bundles each; returns the list
- * (also written to build/packages.json).
+ * Stages the all-in-one into build/n8n-nodes-sso-link/, writes each
+ * per-service repository into build/repos/<name>/ and builds it there;
+ * returns the list (also written to build/packages.json).
  */
-async function stagePackages(root, bundleInto) {
+async function stagePackages(root) {
 	const build = path.join(root, 'build');
-	fs.rmSync(build, { recursive: true, force: true });
+	const dir = path.join(build, ALL_IN_ONE);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.rmSync(path.join(build, 'packages.json'), { force: true });
 	const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-	const staged = [];
 
-	const stage = async (fields, sources, icons, codexFiles, readmeText) => {
-		const dir = path.join(build, fields.name);
-		for (const relative of sources) copyInto(root, dir, relative);
-		await bundleInto(dir);
-		// Icons beside the source (n8n's lint checks the paths the nodes name) and in dist/.
-		for (const icon of icons) {
-			copyInto(root, dir, path.join('icons', icon));
-			copyInto(root, path.join(dir, 'dist'), path.join('icons', icon));
-		}
-		for (const codex of codexFiles) {
-			const json = JSON.parse(fs.readFileSync(path.join(root, codex), 'utf8'));
-			// The codex names the node type, which n8n prefixes with the package's name.
-			json.node = `${fields.name}.${json.node.split('.').pop()}`;
-			const to = path.join(dir, 'dist', codex);
-			fs.mkdirSync(path.dirname(to), { recursive: true });
-			fs.writeFileSync(to, `${JSON.stringify(json, null, '\t')}\n`);
-		}
-		fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(packageJson(rootPackage, fields), null, 2)}\n`);
-		fs.writeFileSync(path.join(dir, 'eslint.config.mjs'), DEFAULT_ESLINT_CONFIG);
-		fs.copyFileSync(path.join(root, 'LICENSE'), path.join(dir, 'LICENSE'));
-		fs.writeFileSync(path.join(dir, 'README.md'), readmeText);
-		staged.push({ name: fields.name, dir: path.relative(root, dir), nodes: fields.nodes, credentials: fields.credentials });
+	for (const relative of ['nodes', 'credentials', 'icons']) copyInto(root, dir, relative);
+	await bundle(dir);
+	await assets(dir);
+	const allInOne = {
+		name: ALL_IN_ONE,
+		description: rootPackage.description,
+		homepage: rootPackage.homepage,
+		keywords: rootPackage.keywords,
+		nodes: rootPackage.n8n.nodes,
+		credentials: rootPackage.n8n.credentials,
 	};
+	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(packageJson(rootPackage, allInOne), null, 2)}\n`);
+	fs.writeFileSync(path.join(dir, 'eslint.config.mjs'), DEFAULT_ESLINT_CONFIG);
+	fs.copyFileSync(path.join(root, 'LICENSE'), path.join(dir, 'LICENSE'));
+	fs.writeFileSync(path.join(dir, 'README.md'), readme);
 
-	await stage(
-		{
-			name: ALL_IN_ONE,
-			description: rootPackage.description,
-			homepage: rootPackage.homepage,
-			keywords: rootPackage.keywords,
-			nodes: rootPackage.n8n.nodes,
-			credentials: rootPackage.n8n.credentials,
-		},
-		['nodes', 'credentials'],
-		fs.readdirSync(path.join(root, 'icons')),
-		fs.readdirSync(path.join(root, 'nodes'))
-			.map((node) => `nodes/${node}/${node}.node.json`)
-			.filter((codex) => fs.existsSync(path.join(root, codex))),
-		readme,
-	);
-
-	for (const provider of readRegistry(root)) {
-		const service = provider.servicePackage;
-		if (!service) continue;
-		const name = `${ALL_IN_ONE}-${provider.provider.id}`;
-		const fields = {
-			name,
-			description: service.description,
-			homepage: `${REPOSITORY_URL}#${provider.provider.displayName.toLowerCase()}`,
-			keywords: [...SHARED_KEYWORDS, ...service.keywords],
-			nodes: [`dist/nodes/${service.node}/${service.node}.node.js`],
-			credentials: [`dist/credentials/${service.credential}.credentials.js`],
-		};
-		await stage(
-			fields,
-			[
-				'nodes/shared',
-				`nodes/providers/${provider.folder}`,
-				`nodes/${service.node}`,
-				`credentials/${service.credential}.credentials.ts`,
-				'credentials/authentication.ts',
-			],
-			[`${service.icon}.svg`, `${service.icon}.dark.svg`],
-			[`nodes/${service.node}/${service.node}.node.json`],
-			serviceReadme(readme, { ...fields }, provider),
-		);
+	const services = servicePackages(root, rootPackage, readme);
+	const repos = splitRepositories(root, services, {
+		rootLock: JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')),
+		eslintConfig: DEFAULT_ESLINT_CONFIG,
+		license: fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'),
+		sourceUrl: REPOSITORY_URL,
+	});
+	// Repositories of packages the registry no longer has are not left behind to be tested or pushed.
+	const reposDir = path.join(build, 'repos');
+	for (const stale of fs.readdirSync(reposDir).filter((name) => !repos.some((repo) => repo.name === name))) {
+		fs.rmSync(path.join(reposDir, stale), { recursive: true, force: true });
 	}
+	await buildSplitRepositories(root, repos.map((repo) => repo.dir));
+
+	const staged = [
+		{ name: ALL_IN_ONE, dir: path.relative(root, dir), nodes: allInOne.nodes, credentials: allInOne.credentials, repository: REPOSITORY_URL },
+		...services.map((service, index) => ({
+			name: service.manifest.name,
+			dir: path.relative(root, repos[index].dir),
+			nodes: service.manifest.n8n.nodes,
+			credentials: service.manifest.n8n.credentials,
+			repository: splitRepositoryUrl(service.manifest.name),
+			commit: repos[index].commit,
+		})),
+	];
 	fs.writeFileSync(path.join(build, 'packages.json'), `${JSON.stringify(staged, null, 2)}\n`);
-	return staged;
+	return { staged, repos };
 }
 
 /** The staged packages (after `npm run build`). */
@@ -188,4 +228,4 @@ function listPackages(root) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-module.exports = { ALL_IN_ONE, DEFAULT_ESLINT_CONFIG, REPOSITORY_URL, listPackages, stagePackages };
+module.exports = { ALL_IN_ONE, DEFAULT_ESLINT_CONFIG, REPOSITORY_URL, listPackages, splitRepositoryUrl, stagePackages };

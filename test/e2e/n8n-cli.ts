@@ -83,11 +83,16 @@ export async function ensureN8n(): Promise<{ n8n: string; nodeBinDir: string; ve
 }
 
 /**
- * Packs one of the packages `npm run build` staged (build/<name>/,
- * scripts/packages.js), by default the all-in-one, and returns the tarball's path.
+ * Packs one of the packages `npm run build` made (scripts/packages.js: the
+ * all-in-one staged in build/n8n-nodes-sso-link/, a per-service package in
+ * its split repository build/repos/<name>/, where its release packs it), by
+ * default the all-in-one, and returns the tarball's path.
  */
 export async function packPackage(destination: string, name = 'n8n-nodes-sso-link'): Promise<string> {
-	const { stdout } = await run('npm', ['pack', '--pack-destination', destination, '--silent'], { cwd: path.join(PACKAGE_ROOT, 'build', name) });
+	const { listPackages } = require('../../scripts/packages') as { listPackages(root: string): Array<{ name: string; dir: string }> };
+	const entry = listPackages(PACKAGE_ROOT).find((candidate) => candidate.name === name);
+	if (!entry) throw new Error(`npm run build made no package ${name}`);
+	const { stdout } = await run('npm', ['pack', '--pack-destination', destination, '--silent'], { cwd: path.join(PACKAGE_ROOT, entry.dir) });
 	const file = stdout.trim().split('\n').pop() ?? '';
 	return path.join(destination, file);
 }
