@@ -33,6 +33,10 @@ const ESBUILD_COMMON = {
 	sourcemap: false,
 	legalComments: 'none',
 	logLevel: 'warning',
+	// Paths in the bundle (its module comments and keys) stay as the package sees
+	// them, relative to the package, even where node_modules is a link to another
+	// folder's (as in build/repos/ here): the same source gives the same dist/.
+	preserveSymlinks: true,
 };
 
 function listEntries(base, dir, suffix) {
@@ -118,6 +122,7 @@ async function bundle(base) {
 	const modules = coreModules(base);
 	const core = await esbuild.build({
 		...ESBUILD_COMMON,
+		absWorkingDir: base,
 		metafile: true,
 		stdin: {
 			contents: `module.exports = {\n${modules
@@ -149,6 +154,7 @@ async function bundle(base) {
 	for (const [requireCore, entryPoints] of byCorePath) {
 		await esbuild.build({
 			...ESBUILD_COMMON,
+			absWorkingDir: base,
 			entryPoints,
 			outbase: base,
 			outdir: out,

@@ -145,9 +145,18 @@ function servicePackages(root, rootPackage, readme) {
 		});
 }
 
-/** Runs `npm run build` of each split repository (its gulpfile), two at a time; gulp and its tools resolve from this repository's node_modules. */
+/**
+ * Runs `npm run build` of each split repository (its gulpfile), two at a time,
+ * with this repository's node_modules linked in as its own (the versions of
+ * its lockfile, which is cut from ours): the bundle is then the one a fresh
+ * clone of it builds, file for file.
+ */
 async function buildSplitRepositories(root, dirs) {
 	const gulp = path.join(root, 'node_modules/gulp/bin/gulp.js');
+	for (const dir of dirs) {
+		const link = path.join(dir, 'node_modules');
+		if (!fs.existsSync(link)) fs.symlinkSync(path.relative(dir, path.join(root, 'node_modules')), link, 'dir');
+	}
 	const buildOne = (dir) =>
 		new Promise((resolve, reject) => {
 			const child = spawn(process.execPath, [gulp, 'build', '--cwd', dir], { stdio: ['ignore', 'pipe', 'pipe'] });

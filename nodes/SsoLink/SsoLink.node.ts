@@ -41,7 +41,9 @@ export class SsoLink implements INodeType {
 		const provider = String(this.getNodeParameter('provider', 0));
 		const target = findSsoTarget(provider);
 		if (!target) {
-			throw new NodeOperationError(this.getNode(), `Invalid "Provider": ${quoteInput(provider)} is not a provider this package knows`);
+			throw new NodeOperationError(this.getNode(), `Invalid "Provider": ${quoteInput(provider)} is not a provider this package knows`, {
+				itemIndex: 0,
+			});
 		}
 		return await runForEachItem(this, async (itemIndex) => await createSsoLink(this, target, itemIndex));
 	}
