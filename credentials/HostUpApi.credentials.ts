@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { NO_REDIRECTS } from '../nodes/shared/urls';
 import { withHeaders } from './authentication';
 
 export class HostUpApi implements ICredentialType {
@@ -47,6 +48,7 @@ export class HostUpApi implements ICredentialType {
 	// Listing one account needs only read:hosting, the smallest scope any key has.
 	test: ICredentialTestRequest = {
 		request: {
+			...NO_REDIRECTS,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/api/v2/shared-hosting',
 			qs: { limit: 1 },

@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { NO_REDIRECTS } from '../nodes/shared/urls';
 import { allowUnauthorizedCertsProperty, withHeaders } from './authentication';
 
 export class InstallatronApi implements ICredentialType {
@@ -50,6 +51,7 @@ export class InstallatronApi implements ICredentialType {
 	// Listing one install proves the URL, the certificate choice and the key.
 	test: ICredentialTestRequest = {
 		request: {
+			...NO_REDIRECTS,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/installs',
 			qs: { limit: 1 },

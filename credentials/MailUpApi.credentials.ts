@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { trimBaseUrl } from '../nodes/shared/urls';
+import { NO_REDIRECTS, trimBaseUrl } from '../nodes/shared/urls';
 
 import { withHeaders } from './authentication';
 
@@ -106,6 +106,8 @@ export class MailUpApi implements ICredentialType {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			json: true,
+			// The client secret and the password are in this request: never on to where a redirect points.
+			...NO_REDIRECTS,
 		})) as { statusCode: number; body: unknown };
 		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>;
 		if (response.statusCode >= 200 && response.statusCode < 300 && typeof body.access_token === 'string') {
@@ -130,6 +132,7 @@ export class MailUpApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
+			...NO_REDIRECTS,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/API/v1.1/Rest/ConsoleService.svc',
 			url: '/Console/Authentication/Info',
 			headers: { Accept: 'application/json' },

@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { NO_REDIRECTS } from '../nodes/shared/urls';
 import { namedValues } from '../nodes/shared/namedValues';
 
 import { withBodyFields, withHeaders, withQuery } from './authentication';
@@ -141,6 +142,7 @@ export class SsoLinkCustomApi implements ICredentialType {
 	// APIs rarely have a harmless call to test with.
 	test: ICredentialTestRequest = {
 		request: {
+			...NO_REDIRECTS,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/',
 			method: 'GET',

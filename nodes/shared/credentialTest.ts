@@ -1,8 +1,11 @@
 import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 
-import type { RawResponse } from './provider';
+import type { ProviderFailure } from './errors';
+import { networkFailure, redirectFailure } from './errors';
+import type { ProviderApi, RawResponse } from './provider';
 import { DEFAULT_RETRY_POLICY } from './retry';
 import { networkErrorCode, toRawResponse } from './response';
+import { redirectTarget, safeOrigin } from './transport';
 
 export interface CredentialTestRequest {
 	method: 'GET' | 'POST';
@@ -16,8 +19,15 @@ export interface CredentialTestRequest {
 	skipSslCertificateValidation?: boolean;
 }
 
-/** What a credential test's request came to: an answer, whatever its status, or none and why. */
-export type CredentialTestAnswer = { response: RawResponse; networkCode?: undefined } | { response?: undefined; networkCode?: string };
+/**
+ * What a credential test's request came to: an answer for the provider's
+ * parser, whatever its status, or why there is none (the network, a
+ * certificate, a redirect not followed) in words for the user.
+ */
+export type CredentialTestAnswer = { response: RawResponse; failure?: undefined } | { response?: undefined; failure: ProviderFailure };
+
+/** Certificate errors of Node's TLS, which a customer's server with a self-signed certificate causes. */
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
 /**
  * Sends the one request of a credential test that reads the provider's words
@@ -28,10 +38,13 @@ export type CredentialTestAnswer = { response: RawResponse; networkCode?: undefi
  */
 export async function sendCredentialTest(
 	helpers: ICredentialTestFunctions['helpers'],
+	api: ProviderApi,
 	request: CredentialTestRequest,
 ): Promise<CredentialTestAnswer> {
+	const origin = safeOrigin(request.url);
+	let response: RawResponse;
 	try {
-		const response: unknown = await helpers.request({
+		const answer: unknown = await helpers.request({
 			method: request.method,
 			uri: request.url,
 			headers: { Accept: 'application/json', ...request.headers },
@@ -42,9 +55,20 @@ export async function sendCredentialTest(
 			simple: false,
 			resolveWithFullResponse: true,
 			timeout: DEFAULT_RETRY_POLICY.timeoutMs,
+			// As every request of the nodes (transport.ts): a redirect is an answer, not followed.
+			followRedirect: false,
+			followAllRedirects: false,
+			sendCredentialsOnCrossOriginRedirect: false,
 		});
-		return { response: toRawResponse(response) };
+		response = toRawResponse(answer);
 	} catch (error) {
-		return { networkCode: networkErrorCode(error) };
+		const code = networkErrorCode(error);
+		const failure = networkFailure(api, origin, code, DEFAULT_RETRY_POLICY);
+		if (!CERTIFICATE_CODES.test(code ?? '')) return { failure };
+		return { failure: { ...failure, message: `${failure.message}. Turn on "Ignore SSL Issues" for a server with a self-signed certificate.` } };
 	}
+	if (response.status >= 300 && response.status < 400) {
+		return { failure: redirectFailure(api, origin, response.status, redirectTarget(response, request.url)) };
+	}
+	return { response };
 }

@@ -30,6 +30,8 @@ export const TRANSPORT_CODES = {
 	invalidResponse: 'invalid_response',
 	/** A listing's pages that cannot be followed to their end (pagination.ts). */
 	pagination: 'invalid_pagination',
+	/** A redirect, which requests carrying a credential do not follow (redirectFailure). */
+	redirect: 'redirected',
 	http: (status: number) => `http_${status}`,
 } as const;
 
@@ -180,6 +182,36 @@ export function invalidParameterError(
 }
 
 /** No answer came (the transport found no response): timed out, or the network said why. */
+/**
+ * A redirect the transport did not follow. Every request carries the
+ * credential (a key in a header, a password in a form body), and following
+ * would send it on to wherever the server points: n8n's own following strips
+ * only the Authorization header on the way to another origin, and then only
+ * when asked to (`sendCredentialsOnCrossOriginRedirect: false`), while other
+ * headers and a 307's body go along. README "Login links are credentials".
+ * `target` is where the redirect points, resolved against the request's URL,
+ * or undefined when it did not say.
+ */
+export function redirectFailure(api: ProviderApi, origin: string, status: number, target: URL | undefined): ProviderFailure {
+	const name = api.provider.displayName;
+	const failure = { provider: api.provider, code: TRANSPORT_CODES.redirect, httpCode: status };
+	if (!target) {
+		return { ...failure, message: `${name} answered HTTP ${status}, a redirect, without saying where to`, description: `Check the base URL in the credential (${origin}).` };
+	}
+	if (target.origin !== origin) {
+		return {
+			...failure,
+			message: `${name} at ${origin} answered HTTP ${status} with a redirect to another address (${target.origin}); requests with this credential are not sent there`,
+			description: `The credential's key or password goes only to the address in the credential. If ${name} has moved, and you trust ${target.origin}, put that address into the credential.`,
+		};
+	}
+	return {
+		...failure,
+		message: `${name} answered HTTP ${status} with a redirect to ${target.pathname}, which is not followed`,
+		description: `Requests with this credential go only where the credential says. Check the base URL in the credential (${origin}).`,
+	};
+}
+
 export function networkFailure(
 	api: ProviderApi,
 	origin: string,

@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
-import { asNodeError, invalidResponseFailure, networkFailure, toNodeApiError } from './errors';
+import { asNodeError, invalidResponseFailure, networkFailure, redirectFailure, toNodeApiError } from './errors';
 import type { ProviderFailure } from './errors';
 import type { ProviderApi, RawResponse, RequestContext } from './provider';
 import type { Answer, Permit } from './gate';
@@ -23,6 +23,7 @@ import {
 import { networkErrorCode, responseInError, toRawResponse } from './response';
 import { RunStopped, runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
+import { NO_REDIRECTS } from './urls';
 
 export interface ApiRequest<T> {
 	method: 'GET' | 'POST';
@@ -112,7 +113,7 @@ export async function apiRequest<T>(
 				outcome = unreachable(api, origin, sent.error, policy);
 			} else {
 				const now = clock.now();
-				outcome = classify(api, response, now, history.refusals);
+				outcome = classify(api, response, options.url, now, history.refusals);
 				answer = { hint: readRateLimitHint(response.headers, now) };
 				if (outcome.kind === 'refused') answer.refusal = { until: now + outcome.wait.ms, said: outcome.failure };
 			}
@@ -166,6 +167,7 @@ function httpOptions<T>(
 		// as "ignore all" and hands the 401 back (asked again in sendOnce).
 		ignoreHttpStatusErrors: api.renewsTokenOn401 ? { ignore: true, except: [401] } : true,
 		timeout: policy.timeoutMs,
+		...NO_REDIRECTS,
 		skipSslCertificateValidation: api.skipSslCertificateValidation?.(credentials) ?? false,
 		// In a node run n8n (1.x and 2.x) replaces this with the execution's
 		// cancel signal: a cancelled execution aborts requests in flight, while a
@@ -202,7 +204,8 @@ async function sendOnce(
 }
 
 /** An answer as the retry decision reads it: a success, a 429 and the wait it asks, or a failure. */
-function classify(api: ProviderApi, response: RawResponse, now: number, refusals: number): Outcome {
+function classify(api: ProviderApi, response: RawResponse, url: string, now: number, refusals: number): Outcome {
+	if (response.status >= 300 && response.status < 400) return { kind: 'failed', failure: redirectFailure(api, safeOrigin(url), response.status, redirectTarget(response, url)), retryable: false };
 	const failure = api.parseFailure(response);
 	if (!failure) return { kind: 'success' };
 	if (response.status === 429) return { kind: 'refused', failure, wait: rateLimitWait(response.headers, refusals, new Date(now)) };
@@ -299,6 +302,18 @@ function formEncode(body: IDataObject): string {
 		form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
 	}
 	return form.toString();
+}
+
+/** Where a redirect points, resolved against the URL that was asked; undefined when it does not say. */
+export function redirectTarget(response: RawResponse, url: string): URL | undefined {
+	const location = response.headers.location;
+	const value = Array.isArray(location) ? location[0] : location;
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	try {
+		return new URL(value, url);
+	} catch {
+		return undefined;
+	}
 }
 
 export function safeOrigin(url: string): string {

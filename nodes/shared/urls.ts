@@ -23,3 +23,12 @@ export function trimBaseUrl(value: unknown, fallback = ''): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	return (text || fallback).replace(/\/+$/, '');
 }
+
+/**
+ * What every request carrying a credential sends along, the nodes' (transport.ts)
+ * and the credentials' declarative tests alike: a redirect comes back as an
+ * answer and is not followed, so a key, token or password goes only to the
+ * address in the credential (errors.ts, redirectFailure); and should n8n follow
+ * one anyway, it keeps the Authorization header from another origin.
+ */
+export const NO_REDIRECTS = { disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false } as const;

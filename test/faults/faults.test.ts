@@ -128,6 +128,8 @@ describe('fault matrix', () => {
 					const [run, cof] = await Promise.all([single.done, many.done]);
 
 					expect({ overran: run.overran }).toEqual({ overran: false });
+					// Whatever the fault, no request reached another origin (the redirect row points there).
+					expect([...sandbox.elsewhere, ...second.elsewhere]).toEqual([]);
 					if (outcome.ok) {
 						expect(run.error).toBeUndefined();
 						expect(run.items).toHaveLength(1);

@@ -563,6 +563,26 @@ export const ROWS: Row[] = [
 		},
 	},
 	{
+		fault: 'HTTP 307 redirect to another origin (the second server records what reaches it)',
+		arrange(sandbox, c) {
+			aim(sandbox, c, { kind: 'redirect' }, PERSISTENT);
+		},
+		// Not followed: the key, token or password goes only to the credential's address (README
+		// "Login links are credentials"); faults.test.ts checks that nothing reached the second server.
+		expect(c) {
+			return {
+				ok: false,
+				code: 'redirected',
+				message: new RegExp(
+					`^${escape(c.displayName)} at http://127\\.0\\.0\\.1:\\d+ answered HTTP 307 with a redirect to another address \\(http://127\\.0\\.0\\.1:\\d+\\); requests with this credential are not sent there$`,
+				),
+				httpCode: 307,
+				requestsPerItem: 1,
+				label: 'error `redirected`, nothing sent there',
+			};
+		},
+	},
+	{
 		fault: 'Success answer with the link only: documented extras missing, unknown fields added (HTTP 200)',
 		only: ['hostupLink', 'installatron', 'mailup', 'wisecp', 'whmcs', 'cpanel', 'custom'],
 		arrange(sandbox, c) {

@@ -394,10 +394,35 @@ export async function testCredential(
 	type: string,
 	data: ICredentialDataDecryptedObject,
 ): Promise<number> {
-	const { nodeTypes, credentialTypes } = await loadPackage();
-	const credentialType = credentialTypes[type];
-	const request = credentialType?.test?.request;
+	const { credentialTypes } = await loadPackage();
+	const request = credentialTypes[type]?.test?.request;
 	if (!request) throw new Error(`${type} has no test request`);
+	const response = (await requestWithCredential(type, data, (resolve) => ({
+		...request,
+		method: request.method ?? 'GET',
+		// Joined as axios joins baseURL and url.
+		url: `${String(resolve(request.baseURL ?? '')).replace(/\/+$/, '')}/${String(resolve(request.url ?? '')).replace(/^\/+/, '')}`,
+		baseURL: undefined,
+		json: request.body !== undefined,
+		skipSslCertificateValidation: resolve(request.skipSslCertificateValidation) === true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	}))) as { statusCode: number };
+	return response.statusCode;
+}
+
+/**
+ * Sends one request through n8n-core's `httpRequestWithAuthentication` with a
+ * credential of this package, in the context of a node that uses it, as a
+ * node's request goes: the credential adds its auth, n8n its HTTP client.
+ * `build` gets a resolver for the credential's expressions.
+ */
+export async function requestWithCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+	build: (resolve: (value: unknown) => unknown) => IHttpRequestOptions,
+): Promise<unknown> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
 	const credentialsHelper = new TestCredentialsHelper(credentialTypes, { [type]: data });
 	const nodeTypesRegistry = new PackageNodeTypes(nodeTypes);
 	// n8n tests a credential in the context of a node that uses it.
@@ -421,19 +446,7 @@ export async function testCredential(
 			? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: decrypted }, undefined, value)
 			: value;
 	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentialsHelper), 'parameters');
-	const response = (await context.helpers.httpRequestWithAuthentication.call(context, type, {
-		method: request.method ?? 'GET',
-		// Joined as axios joins baseURL and url.
-		url: `${String(resolve(request.baseURL ?? '')).replace(/\/+$/, '')}/${String(resolve(request.url ?? '')).replace(/^\/+/, '')}`,
-		qs: request.qs,
-		body: request.body,
-		json: request.body !== undefined,
-		headers: request.headers,
-		skipSslCertificateValidation: resolve(request.skipSslCertificateValidation) === true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	})) as { statusCode: number };
-	return response.statusCode;
+	return await context.helpers.httpRequestWithAuthentication.call(context, type, build(resolve));
 }
 
 /** What n8n's editor shows after "Test": `OK` with "Connection successful!", or `Error` and why. */

@@ -13,6 +13,7 @@ import { CpanelSandbox } from './cpanel';
 import { WhmcsSandbox } from './whmcs';
 import { WisecpSandbox } from './wisecp';
 import type {
+	CapturedRequest,
 	FaultSpec,
 	LoggedRequest,
 	PagingQuirks,
@@ -75,6 +76,13 @@ export class Sandbox {
 
 	readonly requests: LoggedRequest[] = [];
 
+	/**
+	 * Every request that reached the second server, another origin (another
+	 * port) that `redirect` faults point to: what a client following the
+	 * redirect would have handed a stranger. It answers 200 with `{}`.
+	 */
+	readonly elsewhere: CapturedRequest[] = [];
+
 	latencyMs: number;
 
 	/**
@@ -103,6 +111,7 @@ export class Sandbox {
 	private constructor(
 		private readonly server: Server,
 		private readonly httpsServer: Server,
+		private readonly elsewhereServer: Server,
 		options: SandboxOptions,
 	) {
 		this.latencyMs = options.latencyMs ?? 0;
@@ -119,8 +128,18 @@ export class Sandbox {
 			key: readFileSync(path.join(tls, 'sandbox-key.pem')),
 			cert: readFileSync(path.join(tls, 'sandbox-cert.pem')),
 		});
-		const sandbox = new Sandbox(server, httpsServer, options);
+		const elsewhereServer = createServer();
+		const sandbox = new Sandbox(server, httpsServer, elsewhereServer, options);
 		const host = options.host ?? '127.0.0.1';
+		elsewhereServer.on('request', (req, res) => void sandbox.onElsewhere(req, res));
+		elsewhereServer.on('connection', (socket: Socket) => {
+			sandbox.sockets.add(socket);
+			socket.on('close', () => sandbox.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve, reject) => {
+			elsewhereServer.once('error', reject);
+			elsewhereServer.listen(0, host, resolve);
+		});
 		for (const [listener, port] of [
 			[server, options.port ?? 0],
 			[httpsServer, options.httpsPort ?? 0],
@@ -145,6 +164,11 @@ export class Sandbox {
 	/** The HTTPS listener's origin; its certificate is self-signed. */
 	get httpsOrigin(): string {
 		return `https://127.0.0.1:${portOf(this.httpsServer)}`;
+	}
+
+	/** The second server's origin: another port, so another origin to a browser and to n8n. */
+	get elsewhereOrigin(): string {
+		return `http://127.0.0.1:${portOf(this.elsewhereServer)}`;
 	}
 
 	/** The base URL a credential uses for a provider, e.g. `http://127.0.0.1:1234/hostup`. */
@@ -185,6 +209,7 @@ export class Sandbox {
 		this.rateLimits.clear();
 		for (const count of this.inFlightByPrefix.values()) count.max = count.current;
 		this.requests.length = 0;
+		this.elsewhere.length = 0;
 		this.loginTokens.clear();
 		this.latencyMs = 0;
 		for (const provider of this.providers) provider.reset();
@@ -197,7 +222,7 @@ export class Sandbox {
 	async close(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
 		await Promise.all(
-			[this.server, this.httpsServer].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
+			[this.server, this.httpsServer, this.elsewhereServer].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))),
 		);
 	}
 
@@ -210,6 +235,12 @@ export class Sandbox {
 				return token;
 			},
 		};
+	}
+
+	private async onElsewhere(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const body = await readBody(req);
+		this.elsewhere.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body });
+		send(res, { status: 200, body: {} });
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -367,6 +398,12 @@ export class Sandbox {
 			case 'empty':
 				send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, body: '' });
 				return fault.status ?? 200;
+			case 'redirect': {
+				const status = fault.status ?? 307;
+				const location = fault.sameOrigin ? `/${spec.provider ?? 'moved'}/moved${req.url ?? '/'}` : `${this.elsewhereOrigin}${req.url ?? '/'}`;
+				send(res, { status, headers: { location, 'content-type': 'text/html' }, body: '<h1>Moved</h1>' });
+				return status;
+			}
 			case 'hang':
 				// Never answer; the socket is destroyed when the sandbox closes.
 				req.socket.setTimeout(0);
@@ -415,6 +452,9 @@ export class Sandbox {
 			send(res, { status: 204 });
 		} else if (method === 'GET' && path === '/requests') {
 			send(res, { status: 200, body: this.requests });
+		} else if (method === 'GET' && path === '/elsewhere') {
+			// What reached the second server: the e2e suite checks a redirect handed it no secret.
+			send(res, { status: 200, body: this.elsewhere });
 		} else if (method === 'GET' && path === '/in-flight') {
 			send(res, { status: 200, body: Object.fromEntries(this.inFlightByPrefix) });
 		} else if (method === 'GET' && path === '/health') {

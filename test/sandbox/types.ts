@@ -65,6 +65,17 @@ export interface FaultSpec {
 		| { kind: 'delay'; ms: number }
 		| {
 				/**
+				 * A redirect (307 by default: the method and body go along) to the
+				 * same path and query on the sandbox's second server, another
+				 * origin (`Sandbox.elsewhere`), which records whatever reaches it.
+				 * `sameOrigin` points to another path of the sandbox itself instead.
+				 */
+				kind: 'redirect';
+				status?: number;
+				sameOrigin?: boolean;
+		  }
+		| {
+				/**
 				 * The provider answers as usual (a login link is really minted),
 				 * then its JSON body takes another shape: the `omit` dot paths are
 				 * removed and the `set` dot paths set. For answers that differ from
@@ -89,6 +100,15 @@ export interface PagingQuirks {
 	repeatCursor?: boolean;
 	/** HostUp: `hasMore: true` with `nextCursor: null` while more remain. */
 	hasMoreWithoutCursor?: boolean;
+}
+
+/** A request that reached the sandbox's second server (another origin), everything it carried. */
+export interface CapturedRequest {
+	method: string;
+	/** Path and query, as sent. */
+	url: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
 }
 
 export interface LoggedRequest {

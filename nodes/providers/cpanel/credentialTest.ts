@@ -1,10 +1,8 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { sendCredentialTest } from '../../shared/credentialTest';
-import { networkFailure, redact } from '../../shared/errors';
+import { redact } from '../../shared/errors';
 import type { CredentialTest } from '../../shared/provider';
-import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
-import { safeOrigin } from '../../shared/transport';
 import { accountsSchema, cpanelApi, functionPath, parseWhmFailure, whmUrl } from './api';
 
 /**
@@ -20,17 +18,13 @@ async function testCpanelApi(this: ICredentialTestFunctions, credential: ICreden
 	const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error', message: redact(message, [token]) });
 
 	// The credential's header, which n8n does not add in a credential test.
-	const answer = await sendCredentialTest(this.helpers, {
+	const answer = await sendCredentialTest(this.helpers, cpanelApi, {
 		method: 'GET',
 		url,
 		headers: { Authorization: `whm ${username}:${token}` },
 		skipSslCertificateValidation: cpanelApi.skipSslCertificateValidation?.(data) ?? false,
 	});
-	if (!answer.response) {
-		const failure = networkFailure(cpanelApi, safeOrigin(url), answer.networkCode, DEFAULT_RETRY_POLICY);
-		const certificate = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(answer.networkCode ?? '');
-		return fail(`${failure.message}${certificate ? '. Turn on "Ignore SSL Issues" for a server with a self-signed certificate.' : ''}`);
-	}
+	if (!answer.response) return fail(answer.failure.message);
 	const failure = parseWhmFailure(answer.response);
 	if (failure) {
 		const words = failure.message.replace(/[.\s]+$/, '');

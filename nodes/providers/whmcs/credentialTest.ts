@@ -1,10 +1,8 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { sendCredentialTest } from '../../shared/credentialTest';
-import { networkFailure, redact } from '../../shared/errors';
+import { redact } from '../../shared/errors';
 import type { CredentialTest } from '../../shared/provider';
-import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
-import { safeOrigin } from '../../shared/transport';
 import { API_PATH, actionBody, parseWhmcsFailure, whmcsApi, whmcsRoot } from './api';
 
 /**
@@ -40,16 +38,14 @@ async function testWhmcsApi(this: ICredentialTestFunctions, credential: ICredent
 	};
 
 	for (const probe of PROBES) {
-		const answer = await sendCredentialTest(this.helpers, {
+		const answer = await sendCredentialTest(this.helpers, whmcsApi, {
 			method: 'POST',
 			url,
 			headers: {},
 			body: { ...actionBody(probe.action, probe.fields), ...auth },
 			form: true,
 		});
-		if (!answer.response) {
-			return fail(networkFailure(whmcsApi, safeOrigin(url), answer.networkCode, DEFAULT_RETRY_POLICY).message);
-		}
+		if (!answer.response) return fail(answer.failure.message);
 		const failure = parseWhmcsFailure(answer.response);
 		if (!failure || probe.accepted.has(failure.code)) continue;
 		const words = failure.message.replace(/[.\s]+$/, '');

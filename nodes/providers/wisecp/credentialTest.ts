@@ -1,10 +1,8 @@
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { sendCredentialTest } from '../../shared/credentialTest';
-import { networkFailure, redact } from '../../shared/errors';
+import { redact } from '../../shared/errors';
 import type { CredentialTest } from '../../shared/provider';
-import { DEFAULT_RETRY_POLICY } from '../../shared/retry';
-import { safeOrigin } from '../../shared/transport';
 import { legacyApiUrl, parseLegacyFailure, paths, wisecpApi } from './api';
 
 /**
@@ -35,15 +33,13 @@ async function testWisecpApi(this: ICredentialTestFunctions, credential: ICreden
 	const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error', message: redact(message, [key]) });
 
 	// The credential's `Apikey` header, which n8n does not add in a credential test.
-	const answer = await sendCredentialTest(this.helpers, {
+	const answer = await sendCredentialTest(this.helpers, wisecpApi, {
 		method: 'POST',
 		url,
 		headers: { ...wisecpApi.headers, Apikey: key },
 		body: { user_id: 0 },
 	});
-	if (!answer.response) {
-		return fail(networkFailure(wisecpApi, safeOrigin(url), answer.networkCode, DEFAULT_RETRY_POLICY).message);
-	}
+	if (!answer.response) return fail(answer.failure.message);
 	const { response } = answer;
 	const failure = parseLegacyFailure(response);
 	if (failure && ACCEPTED.has(failure.code)) {
