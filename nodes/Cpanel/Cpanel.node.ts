@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { SENSITIVE_LINK_FIELDS } from '../shared/keptLinks';
 
 import * as account from './actions/account';
 import { router } from './actions/router';
@@ -23,6 +24,8 @@ export class Cpanel implements INodeType {
 		description: 'List cPanel accounts and create cPanel, Webmail and WHM login links',
 		defaults: { name: 'cPanel & WHM' },
 		usableAsTool: true,
+		// The link of a Create SSO Link answer (n8n redacts these fields where it applies them; README).
+		sensitiveOutputFields: SENSITIVE_LINK_FIELDS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cpanelApi', required: true, testedBy: 'cpanelApiTest' }],

@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { SENSITIVE_LINK_FIELDS } from '../shared/keptLinks';
 
 import * as account from './actions/account';
 import { router } from './actions/router';
@@ -24,6 +25,8 @@ export class HostUp implements INodeType {
 		description: 'List HostUp hosting accounts and WordPress sites and create one-time login links',
 		defaults: { name: 'HostUp' },
 		usableAsTool: true,
+		// The link of a Create SSO Link answer (n8n redacts these fields where it applies them; README).
+		sensitiveOutputFields: SENSITIVE_LINK_FIELDS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'hostUpApi', required: true }],

@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { SENSITIVE_LINK_FIELDS } from '../shared/keptLinks';
 
 import * as account from './actions/account';
 import * as consoleResource from './actions/console';
@@ -24,6 +25,8 @@ export class MailUp implements INodeType {
 		description: 'Create temporary MailUp console login links and list mailing lists',
 		defaults: { name: 'MailUp' },
 		usableAsTool: true,
+		// The link of a Create SSO Link answer (n8n redacts these fields where it applies them; README).
+		sensitiveOutputFields: SENSITIVE_LINK_FIELDS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'mailUpApi', required: true }],

@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { loginLinkNotice, requestOptionsProperty } from '../shared/descriptions';
+import { SENSITIVE_LINK_FIELDS } from '../shared/keptLinks';
 import { CREDENTIAL_TESTED_BY, CREDENTIAL_TEST_METHODS, LIST_SEARCH_METHODS, SSO_TARGETS, findSsoTarget } from '../providers';
 import { quoteInput } from '../shared/errors';
 import { createSsoLink } from '../shared/mint';
@@ -29,6 +30,8 @@ export class SsoLink implements INodeType {
 		description: "Create a one-time login link at any supported provider, with one output for all of them. Used as an AI agent's tool, the link enters the model's context.",
 		defaults: { name: 'SSO Link' },
 		usableAsTool: true,
+		// The link of a Create SSO Link answer (n8n redacts these fields where it applies them; README).
+		sensitiveOutputFields: SENSITIVE_LINK_FIELDS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: targetCredentials(SSO_TARGETS, CREDENTIAL_TESTED_BY),

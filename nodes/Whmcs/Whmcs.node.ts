@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { SENSITIVE_LINK_FIELDS } from '../shared/keptLinks';
 
 import * as client from './actions/client';
 import * as service from './actions/service';
@@ -24,6 +25,8 @@ export class Whmcs implements INodeType {
 		description: 'List WHMCS clients and services, and create one-time client-area login links',
 		defaults: { name: 'WHMCS' },
 		usableAsTool: true,
+		// The link of a Create SSO Link answer (n8n redacts these fields where it applies them; README).
+		sensitiveOutputFields: SENSITIVE_LINK_FIELDS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'whmcsApi', required: true, testedBy: 'whmcsApiTest' }],

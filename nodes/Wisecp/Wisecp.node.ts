@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../shared/descriptions';
+import { SENSITIVE_LINK_FIELDS } from '../shared/keptLinks';
 
 import * as client from './actions/client';
 import { router } from './actions/router';
@@ -23,6 +24,8 @@ export class Wisecp implements INodeType {
 		description: 'Create one-time WISECP client-area login links',
 		defaults: { name: 'WISECP' },
 		usableAsTool: true,
+		// The link of a Create SSO Link answer (n8n redacts these fields where it applies them; README).
+		sensitiveOutputFields: SENSITIVE_LINK_FIELDS,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'wisecpApi', required: true, testedBy: 'wisecpApiTest' }],

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { ZodError } from 'zod';
 
+import { countMintedLink } from './keptLinks';
 import type { SsoTarget } from './provider';
 import type { SsoLink } from './schemas';
 import { describeZodIssue, normalizeSsoLink } from './schemas';
@@ -14,7 +15,9 @@ export async function createSsoLink(
 ): Promise<SsoLink> {
 	const minted = await target.mint.call(ctx, itemIndex);
 	try {
-		return normalizeSsoLink(target.provider.id, minted.target ?? target.target, minted);
+		const link = normalizeSsoLink(target.provider.id, minted.target ?? target.target, minted);
+		countMintedLink(ctx);
+		return link;
 	} catch (error) {
 		// Which field failed, never its value: it may be the link.
 		const problem = error instanceof ZodError ? describeZodIssue(error) : 'it could not be read';

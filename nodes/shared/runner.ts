@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError, getProviderErrorContext } from './errors';
+import { hintWhereLinksAreKept, takeMintedCount } from './keptLinks';
 import { RunStopped, beginRun, endRun } from './runSettings';
 
 /** What an operation returns for one input item: one output item, or several (listings). */
@@ -63,12 +64,15 @@ export async function runForEachItem(
 		}
 	};
 
+	let minted: number;
 	try {
 		await Promise.all(Array.from({ length: Math.min(items.length, settings.itemConcurrency) }, worker));
 	} finally {
 		endRun(ctx);
+		minted = takeMintedCount(ctx);
 	}
 	if (run.failure) throw withItemIndex(ctx, run.failure.error, run.failure.itemIndex);
+	hintWhereLinksAreKept(ctx, minted);
 	return [results.flat()];
 }
 

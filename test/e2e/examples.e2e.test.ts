@@ -160,9 +160,14 @@ describe('n8n start with the webhook and MCP examples published', () => {
 
 	it('serves every node and credential type of the package to the editor', async () => {
 		const { nodes, credentials } = packageTypes();
-		const nodeTypes = (await call('GET', '/types/nodes.json')).json as unknown as Array<{ name: string }>;
+		const nodeTypes = (await call('GET', '/types/nodes.json')).json as unknown as Array<{ name: string; sensitiveOutputFields?: string[] }>;
 		const credentialTypes = (await call('GET', '/types/credentials.json')).json as unknown as Array<{ name: string }>;
 		for (const name of nodes) expect(nodeTypes.map((type) => type.name)).toContain(`n8n-nodes-sso-link.${name}`);
+		// Every node mints, and declares its link field to n8n as credential-grade (README "Login links are credentials");
+		// the webhook and MCP tests of this suite show the declaration takes nothing from a workflow.
+		for (const name of nodes) {
+			expect({ name, fields: nodeTypes.find((type) => type.name === `n8n-nodes-sso-link.${name}`)?.sensitiveOutputFields }).toEqual({ name, fields: ['url'] });
+		}
 		for (const name of credentials) expect(credentialTypes.map((type) => type.name)).toContain(name);
 	});
 

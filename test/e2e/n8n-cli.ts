@@ -45,7 +45,15 @@ const INSTALL_SCRIPT = path.join(PACKAGE_ROOT, 'scripts/install-n8n.sh');
 
 export interface ExecutionResult {
 	status: string;
-	runData: Record<string, Array<{ executionStatus?: string; data?: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }>> }; error?: { message: string; description?: string } }>>;
+	runData: Record<
+		string,
+		Array<{
+			executionStatus?: string;
+			data?: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }>> };
+			error?: { message: string; description?: string };
+			hints?: Array<{ message: string; type?: string; location?: string }>;
+		}>
+	>;
 	error?: { message: string; description?: string };
 }
 
@@ -354,7 +362,9 @@ export class N8nInstance {
 export function manualWorkflow(
 	id: string,
 	name: string,
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }>; onError?: string }>,
+	nodes: Array<{ name: string; type: string; typeVersion?: number; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }>; onError?: string }>,
+	/** The workflow's settings; by default it saves no successful execution, as README advises for links. */
+	settings: Record<string, unknown> = { saveDataSuccessExecution: 'none' },
 ): unknown {
 	const all = [
 		{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -364,7 +374,7 @@ export function manualWorkflow(
 	for (let index = 0; index < all.length - 1; index++) {
 		connections[all[index].name] = { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] };
 	}
-	return { id, name, active: false, nodes: all, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' } };
+	return { id, name, active: false, nodes: all, connections, settings: { executionOrder: 'v1', ...settings } };
 }
 
 export interface StartOptions {

@@ -226,6 +226,43 @@ beforeAll(async () => {
 		manualWorkflow('e2eInstallatronList', 'Installatron installs', [
 			{ name: 'Installatron', type: 'n8n-nodes-sso-link.installatron', credentials: installatronCredential, parameters: { resource: 'install', operation: 'getMany', returnAll: true } },
 		]),
+		// The same mint in a workflow that saves successful executions, and the link handed to the next node.
+		manualWorkflow(
+			'e2eHostUpWpLinkSaved',
+			'HostUp wp-admin link, executions saved',
+			[
+				{
+					name: 'HostUp',
+					type: 'n8n-nodes-sso-link.hostUp',
+					credentials: hostUpCredential,
+					parameters: { resource: 'wordpressSite', operation: 'createSsoLink', accountId: rl(hostUpAccountId(0)), siteId: rl(hostUpSiteId(0, 0)) },
+				},
+				{
+					name: 'Next',
+					type: 'n8n-nodes-base.set',
+					typeVersion: 3.4,
+					parameters: { mode: 'manual', assignments: { assignments: [{ id: 'a1', name: 'loginUrl', value: '={{ $json.url }}', type: 'string' }] }, options: {} },
+				},
+			],
+			{ saveDataSuccessExecution: 'all' },
+		),
+		// The control: n8n's HTTP Request node with the HostUp credential, before (4.2) and since (4.4) it keeps credentials from other origins by default.
+		...[4.2, 4.4].map((typeVersion) =>
+			manualWorkflow(`e2eHttpRequestV${String(typeVersion).replace('.', '')}`, `HTTP Request ${typeVersion} with the HostUp credential`, [
+				{
+					name: 'HTTP Request',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion,
+					credentials: hostUpCredential,
+					parameters: {
+						url: `${sandbox.baseUrl('hostup')}/api/v2/shared-hosting`,
+						authentication: 'predefinedCredentialType',
+						nodeCredentialType: 'hostUpApi',
+						options: {},
+					},
+				},
+			]),
+		),
 	]);
 }, 15 * 60_000);
 
@@ -397,6 +434,51 @@ describe('cPanel & WHM', () => {
 			},
 		]);
 		expect(sandbox.cpanel.sessions).toEqual([]);
+	});
+});
+
+describe('login links are credentials', () => {
+	it('a workflow that saves successful executions gets the hint, and the next node the link', async () => {
+		const result = await n8n.execute('e2eHostUpWpLinkSaved');
+		expect(result.status).toBe('success');
+		expect(result.runData.HostUp[0].hints?.map((hint) => [hint.type, hint.location, hint.message.split('.')[0]])).toEqual([
+			['warning', 'outputPane', 'This output holds 1 live login link'],
+		]);
+		// sensitiveOutputFields changes nothing a workflow needs: the next node reads the link.
+		const [link] = outputOf(result, 'HostUp');
+		expect(outputOf(result, 'Next')).toEqual([{ loginUrl: link.url }]);
+		expect(await openLink(String(link.url))).toBe(200);
+	});
+
+	it('a workflow that saves none gets no hint', async () => {
+		const result = await n8n.execute('e2eHostUpWpLink');
+		expect(result.status).toBe('success');
+		expect(result.runData.HostUp[0].hints ?? []).toEqual([]);
+	});
+
+	it.each([
+		['e2eHostUpWpLink', 'hostup', 'HostUp'],
+		['e2eInstallatronLogin', 'installatron', 'Installatron'],
+		['e2eMailUpConsole', 'mailup', 'MailUp'],
+		['e2eWisecpLink', 'wisecp', 'WISECP'],
+		['e2eWhmcsServiceLink', 'whmcs', 'WHMCS'],
+		['e2eCpanelWebmail', 'cpanel', 'cPanel & WHM'],
+	])('%s: a redirect to another origin fails, and that origin gets nothing', async (workflow, prefix, node) => {
+		sandbox.fault({ provider: prefix, times: 1000, fault: { kind: 'redirect' } });
+		const result = await n8n.execute(workflow);
+		expect(result.runData[node][0].error?.message).toMatch(/ answered HTTP 307 with a redirect to another address \(http:\/\/127\.0\.0\.1:\d+\); requests with this credential are not sent there$/);
+		expect(sandbox.elsewhere).toEqual([]);
+	});
+
+	it("the control: this n8n's HTTP Request node hands the other origin the key before 4.4, and keeps it back since", async () => {
+		sandbox.fault({ provider: 'hostup', times: 1, fault: { kind: 'redirect' } });
+		await n8n.execute('e2eHttpRequestV42');
+		expect(sandbox.elsewhere.map((request) => request.headers.authorization)).toEqual([`Bearer ${HOSTUP_KEYS.full}`]);
+		sandbox.reset();
+		sandbox.fault({ provider: 'hostup', times: 1, fault: { kind: 'redirect' } });
+		await n8n.execute('e2eHttpRequestV44');
+		expect(sandbox.elsewhere).toHaveLength(1);
+		expect(sandbox.elsewhere[0].headers.authorization).toBeUndefined();
 	});
 });
 

@@ -39,6 +39,7 @@ import type {
 	IRunExecutionData,
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
+	IWorkflowSettings,
 	Workflow as WorkflowType,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow, createEmptyRunExecutionData, createRunExecutionData } from 'n8n-workflow';
@@ -244,6 +245,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** "Continue (using error output)": failed items leave by a second output. */
 	errorOutput?: boolean;
+	/** The workflow's settings (Save successful production executions, …); none by default. */
+	workflowSettings?: IWorkflowSettings;
 }
 
 export interface NodeRun {
@@ -303,7 +306,7 @@ export function startNode(options: RunNodeOptions): { done: Promise<NodeRun>; ca
 			connections: {},
 			active: false,
 			nodeTypes: new PackageNodeTypes(nodeTypes),
-			settings: {},
+			settings: options.workflowSettings ?? {},
 		});
 		const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
 			id: 'test-workflow',
