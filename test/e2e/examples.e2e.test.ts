@@ -212,6 +212,21 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		expect(await unsaved(WISECP_KEYS.noSsoPermission)).toMatch(/^Error: WISECP does not allow this API key Clients\/CreateClientSsoToken: /);
 	});
 
+	it('no credential Test sends its key on to where a redirect points (README "Login links are credentials")', async () => {
+		// Every request to every provider answered with a 307 to the sandbox's second server.
+		sandbox.fault({ times: 1000, fault: { kind: 'redirect' } });
+		const results: Record<string, string> = {};
+		for (const { id } of Object.values(SANDBOX_CREDENTIALS)) {
+			const stored = (await call('GET', `/rest/credentials/${id}?includeData=true`)).json.data;
+			const tested = await call('POST', '/rest/credentials/test', { credentials: { id: stored.id, name: stored.name, type: stored.type, data: stored.data } });
+			results[id] = tested.json.data.status;
+		}
+		expect(sandbox.elsewhere).toEqual([]);
+		// The SSO Link Custom API credentials' Test passes on any HTTP answer of the base URL; every other Test fails.
+		expect(Object.entries(results).filter(([, status]) => status === 'OK').map(([id]) => id)).toEqual(['whmcsSandbox0001', 'cpanelSandbox001']);
+		sandbox.clearFaults();
+	});
+
 	it('onboarding: a POST answers with a working single-use wp-admin link', async () => {
 		const answer = await post('onboarding-login', { accountId: hostUpAccountId(0), siteId: hostUpSiteId(0, 1), email: 'anna@example.com' });
 		expect(answer.status).toBe(200);

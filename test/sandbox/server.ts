@@ -180,6 +180,11 @@ export class Sandbox {
 		this.faults.push({ ...spec, remaining: spec.times ?? 1 });
 	}
 
+	/** Switches every fault off, and nothing else (reset() reseeds the providers too). */
+	clearFaults(): void {
+		this.faults = [];
+	}
+
 	limitRate(prefix: string, perSecond: number, options: RateLimitOptions = {}): void {
 		this.rateLimits.set(prefix, {
 			perSecond,
