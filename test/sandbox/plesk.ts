@@ -43,7 +43,8 @@ const KEY_ADDRESSES: Readonly<Record<string, readonly string[]>> = {
 	[PLESK_KEYS.otherIp]: ['192.0.2.50'],
 };
 
-export const PLESK_PROTOCOL_VERSIONS = /^1\.6\.(?:[0-9])\.\d+$/;
+/** The protocol versions a current Plesk speaks (1.6.x.y); `versions` plays an older one. */
+export const PLESK_PROTOCOL_VERSIONS = /^1\.6\.[0-9]\.\d+$/;
 
 /** Plesk's customer status numbers: 0 active, 16 disabled by the administrator, 256 expired. */
 export interface PleskCustomer {
@@ -237,10 +238,14 @@ export class PleskSandbox implements ProviderSandbox {
 	/** Requests that carried a password or key anywhere but their headers (the URL or the packet). */
 	secretOutsideHeaders = 0;
 
+	/** The protocol versions this Plesk speaks; a test narrows it to play an older Plesk (1005). */
+	versions: RegExp = PLESK_PROTOCOL_VERSIONS;
+
 	reset(): void {
 		this.calls = [];
 		this.sessions = [];
 		this.secretOutsideHeaders = 0;
+		this.versions = PLESK_PROTOCOL_VERSIONS;
 	}
 
 	errorBody(status: number, _code: string, message: string): SandboxResponse {
@@ -264,7 +269,7 @@ export class PleskSandbox implements ProviderSandbox {
 		const root = readPacket(request.rawBody);
 		if (!root || root.name !== 'packet') return systemError(1014, 'Parser error: Cannot parse the XML from the request');
 		const version = root.attributes.version;
-		if (version !== undefined && !PLESK_PROTOCOL_VERSIONS.test(version)) return systemError(1005, 'Unsupported protocol version');
+		if (version !== undefined && !this.versions.test(version)) return systemError(1005, 'Unsupported protocol version');
 
 		const header = (name: string) => {
 			const value = request.headers[name];
