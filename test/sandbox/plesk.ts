@@ -122,7 +122,10 @@ export interface PleskCall {
 export interface PleskSession {
 	token: string;
 	login: string;
+	/** The address the session is bound to (base64 decoded, IPv6 by value). */
 	userIp: string;
+	/** `user_ip` as the packet carried it. */
+	userIpSent: string;
 	sourceServer: string;
 	caller: string;
 	used: boolean;
@@ -342,7 +345,7 @@ export class PleskSandbox implements ProviderSandbox {
 		if (!exists) return resultError(1013, 'Object not found.');
 		if (!this.mayActFor(caller, login)) return resultError(1006, 'Permission denied.');
 		const token = randomBytes(16).toString('hex');
-		this.sessions.push({ token, login, userIp, sourceServer: sources[0]?.text ?? '', caller, used: false });
+		this.sessions.push({ token, login, userIp, userIpSent: ips[0].text, sourceServer: sources[0]?.text ?? '', caller, used: false });
 		return `<result><status>ok</status><id>${token}</id></result>`;
 	}
 
