@@ -88,7 +88,7 @@ function readSessionRequest(ctx: IExecuteFunctions, itemIndex: number) {
 		throw invalidParameterError(node, 'User IP', 'it is empty; Plesk binds the session to the address of the person who will open the link', itemIndex, PLESK);
 	}
 	if (!isIpAddress(userIp)) {
-		const list = /[,\s]/.test(userIp) ? " (a list of addresses: take the first, e.g. .split(',')[0].trim())" : '';
+		const list = userIp.includes(',') ? " (a list of addresses: take the first, e.g. .split(',')[0].trim())" : '';
 		throw invalidParameterError(node, 'User IP', `${quoteInput(userIp)} is not one IPv4 or IPv6 address${list}`, itemIndex, PLESK);
 	}
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as { successRedirectUrl?: unknown; sourceServer?: unknown };
