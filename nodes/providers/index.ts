@@ -3,6 +3,7 @@ import { custom } from './custom';
 import { hostUp } from './hostUp';
 import { installatron } from './installatron';
 import { mailUp } from './mailUp';
+import { plesk } from './plesk';
 import { whmcs } from './whmcs';
 import { wisecp } from './wisecp';
 import type { CredentialTest, ListSearchMethod, ProviderModule, SsoTarget } from '../shared/provider';
@@ -19,6 +20,7 @@ export const PROVIDERS = {
 	wisecp,
 	whmcs,
 	cpanel,
+	plesk,
 	custom,
 } as const satisfies Record<string, ProviderModule>;
 

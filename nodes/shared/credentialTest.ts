@@ -15,6 +15,8 @@ export interface CredentialTestRequest {
 	body?: IDataObject;
 	/** Send `body` form-encoded (an API that reads form fields) instead of as JSON. */
 	form?: boolean;
+	/** A body sent as it is, with its content type (an XML packet), instead of `body`. */
+	rawBody?: { contentType: string; text: string };
 	/** Skip TLS verification, as the credential allows (customers' servers often have self-signed certificates). */
 	skipSslCertificateValidation?: boolean;
 }
@@ -47,9 +49,13 @@ export async function sendCredentialTest(
 		const answer: unknown = await helpers.request({
 			method: request.method,
 			uri: request.url,
-			headers: { Accept: 'application/json', ...request.headers },
-			...(request.form ? { form: request.body } : { body: request.body }),
-			json: request.body !== undefined && !request.form,
+			headers: {
+				Accept: 'application/json',
+				...request.headers,
+				...(request.rawBody ? { 'Content-Type': request.rawBody.contentType } : {}),
+			},
+			...(request.rawBody ? { body: request.rawBody.text } : request.form ? { form: request.body } : { body: request.body }),
+			json: !request.rawBody && request.body !== undefined && !request.form,
 			...(request.skipSslCertificateValidation ? { rejectUnauthorized: false } : {}),
 			// Every status is an answer: the provider's body says what it means.
 			simple: false,

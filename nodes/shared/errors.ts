@@ -259,8 +259,9 @@ export function invalidResponseFailure(
 ): ProviderFailure {
 	const name = api.provider.displayName;
 	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
+	// An API that answers in another format (XML) has its body read by its schema, which names the problem.
 	const message =
-		response.json === undefined
+		response.json === undefined && api.answersIn !== 'text'
 			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
 			: `${name} answered with an unexpected response (${problem})`;
 	return {

@@ -32,6 +32,8 @@ export interface RawResponse {
 	headers: HeaderBag;
 	/** The parsed JSON body, or undefined when the body was empty or not JSON. */
 	json: unknown;
+	/** The body as the provider sent it, for an API that answers in another format (XML). */
+	text?: string;
 }
 
 /** How the transport talks to one provider. One per provider, in its api.ts. */
@@ -57,6 +59,12 @@ export interface ProviderApi {
 	traffic?: TrafficProfile;
 	/** Headers every request carries (besides auth, which the credential adds). */
 	headers?: Record<string, string>;
+	/**
+	 * What a request's success schema reads: the parsed JSON body (default),
+	 * or the body's text, for an API that answers in another format (XML) and
+	 * whose schema reads that format itself.
+	 */
+	answersIn?: 'json' | 'text';
 	/**
 	 * The credential fetches an expirable token (`preAuthentication`): n8n must
 	 * throw on a 401, so that it fetches a new token once and repeats the call

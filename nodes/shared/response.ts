@@ -35,7 +35,7 @@ export function toRawResponse(response: unknown): RawResponse {
 			json = undefined;
 		}
 	}
-	return { status, headers, json };
+	return { status, headers, json, text };
 }
 
 /** The HTTP response carried by an error (its `response`, or one of its causes'), if any. */

@@ -34,6 +34,11 @@ export interface ApiRequest<T> {
 	/** How the body is sent: JSON (default) or form-encoded. */
 	bodyFormat?: 'json' | 'form';
 	/**
+	 * A body sent as it is, with its content type (an XML packet), instead of
+	 * `body`. Whoever builds it has escaped what it holds.
+	 */
+	rawBody?: { contentType: string; text: string };
+	/**
 	 * The request creates something (a login link). It is then repeated only
 	 * on 429, when the provider did not act, whatever its method. A POST always
 	 * counts as minting.
@@ -125,7 +130,8 @@ export async function apiRequest<T>(
 		const decision = decideRetry(outcome, history, clock.now(), policy, request.reads === true || (request.method === 'GET' && !request.mints));
 		if (decision.kind === 'fail') throw fail(decision.failure);
 		if (decision.kind === 'done') {
-			const parsed = request.schema.safeParse((response as RawResponse).json);
+			const answered = response as RawResponse;
+			const parsed = request.schema.safeParse(api.answersIn === 'text' ? (answered.text ?? '') : answered.json);
 			if (parsed.success) return parsed.data;
 			throw fail(invalidResponseFailure(api, response as RawResponse, describeZodIssue(parsed.error)));
 		}
@@ -148,17 +154,19 @@ function httpOptions<T>(
 	signal: AbortSignal | undefined,
 ): IHttpRequestOptions {
 	const form = request.body !== undefined && request.bodyFormat === 'form';
+	const raw = request.rawBody;
 	return {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
 		qs: request.qs,
-		body: form ? formEncode(request.body as IDataObject) : request.body,
+		body: raw ? raw.text : form ? formEncode(request.body as IDataObject) : request.body,
 		headers: {
 			Accept: 'application/json',
 			...api.headers,
 			...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+			...(raw ? { 'Content-Type': raw.contentType } : {}),
 		},
-		json: request.body !== undefined && !form,
+		json: !raw && request.body !== undefined && !form,
 		encoding: 'text',
 		returnFullResponse: true,
 		// A credential that renews its token must see n8n throw on a 401: the

@@ -9,12 +9,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 import { openLink } from '../helpers/assertions';
 import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { CPANEL_ACCOUNTS, CPANEL_SUSPENDED_USER, WHM_RESELLER } from '../sandbox/cpanel';
+import { PLESK_CUSTOMERS } from '../sandbox/plesk';
 import { Sandbox } from '../sandbox/server';
 import { WHMCS_CLIENT, WHMCS_OTHER_SERVICE, WHMCS_SERVICE, WHMCS_SERVICES, WHMCS_SSO_BLOCKED_CLIENT } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
@@ -62,6 +63,7 @@ describe('examples/', () => {
 			'nightly-wp-admin-links.json',
 			'onboarding-webhook.json',
 			'support-desk-cpanel.json',
+			'support-desk-plesk.json',
 			'support-desk-sso-link.json',
 			'whmcs-order-paid.json',
 		]);
@@ -79,7 +81,7 @@ describe('examples/', () => {
 describe('the package in n8n', () => {
 	it('n8n loads every node type of the package (n8n export:nodes)', async () => {
 		const { nodes, credentials } = packageTypes();
-		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'whmcs', 'cpanel', 'ssoLink']);
+		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'whmcs', 'cpanel', 'ssoLink', 'plesk']);
 		const loaded = await n8n.nodeTypes();
 		for (const name of nodes) {
 			const type = loaded.find((entry) => entry.name === `n8n-nodes-sso-link.${name}`);
@@ -145,7 +147,7 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		const published = examples
 			.filter(({ workflow }) => webhookPaths(workflow).length > 0 || mcpPaths(workflow).length > 0)
 			.map(({ workflow }) => workflow.id);
-		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportCpanel01', 'exSupportDeskSso01', 'exWhmcsOrderPaid01']);
+		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportCpanel01', 'exSupportPlesk001', 'exSupportDeskSso01', 'exWhmcsOrderPaid01']);
 		// n8n 2.40.7: `publish:workflow` (`update:workflow --active=true` is deprecated and does the same).
 		for (const id of published) await n8n.publishWorkflow(id);
 		server = await n8n.start();
@@ -192,11 +194,13 @@ describe('n8n start with the webhook and MCP examples published', () => {
 			cpanelSandbox001: 'OK: Connection successful!',
 			whmcsApiSandbox1: 'OK: WHMCS accepted the API credential for CreateSsoToken and GetClients',
 			cpanelApiSandbx1: `OK: WHM accepted the token of root; it lists ${CPANEL_ACCOUNTS.length} accounts`,
+			pleskApiSandbox1: `OK: Plesk accepted the login admin; it lists ${PLESK_CUSTOMERS.length} customers`,
 		});
 		// The WISECP test minted nothing: user 0. Nor did the WHMCS and cPanel & WHM tests.
 		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 0 }]);
 		expect(sandbox.whmcs.ssoGrants).toEqual([]);
 		expect(sandbox.cpanel.sessions).toEqual([]);
+		expect(sandbox.plesk.sessions).toEqual([]);
 
 		// And it fails what WISECP refuses, though WISECP answers HTTP 200: the key edited in the
 		// editor and tested before saving, as the editor sends it.
@@ -372,6 +376,48 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		expect(sandbox.cpanel.sessions).toEqual([]);
 		// The three refusals reached WHM; the bad input did not.
 		expect(sandbox.cpanel.calls.map((call) => call.query.user)).toEqual(['nosuchuser', CPANEL_SUSPENDED_USER, 'bob']);
+	});
+
+	/** A POST from a browser behind a proxy, which passes its address in X-Forwarded-For. */
+	const postFrom = async (hook: string, body: unknown, forwardedFor?: string) => {
+		const response = await request(`${server.url}/webhook/${hook}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+			body: JSON.stringify(body),
+		});
+		return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
+	};
+	const sandboxAgent = new Agent({ connect: { rejectUnauthorized: false } });
+	/** Opens a Plesk link as a browser at `from` would (the sandbox reads the opener's address from X-Forwarded-For). */
+	const openFrom = async (url: string, from: string) => {
+		expect(url.startsWith('https://127.0.0.1:')).toBe(true);
+		const response = await request(url, { dispatcher: sandboxAgent, headers: { 'x-forwarded-for': from } });
+		await response.body.text();
+		return { status: response.statusCode, location: response.headers.location };
+	};
+
+	it("support desk (Plesk): a link for the agent, bound to the agent's address from the webhook's X-Forwarded-For", async () => {
+		const ticketUrl = 'https://support.example/ticket/42';
+		const answer = await postFrom('support-plesk', { login: 'acme', ticketUrl }, '203.0.113.9, 10.0.0.1');
+		expect(answer.status).toBe(200);
+		expect(Object.keys(answer.json).sort()).toEqual(['customer', 'loginUrl', 'singleUse']);
+		expect(answer.json).toMatchObject({ customer: 'acme', singleUse: true });
+		expect(sandbox.plesk.sessions).toMatchObject([{ login: 'acme', userIp: '203.0.113.9', sourceServer: ticketUrl, caller: 'admin' }]);
+		const loginUrl = String(answer.json.loginUrl);
+		// Someone else with the link is sent back to the ticket; the agent logs in, once.
+		expect(await openFrom(loginUrl, '198.51.100.23')).toEqual({ status: 302, location: ticketUrl });
+		expect((await openFrom(loginUrl, '203.0.113.9')).status).toBe(200);
+		expect((await openFrom(loginUrl, '203.0.113.9')).status).toBe(403);
+		expect(sandbox.plesk.secretOutsideHeaders).toBe(0);
+	});
+
+	it("support desk (Plesk): no such login answers 404 in Plesk's words; no agent address answers 400 and sends nothing", async () => {
+		expect(await postFrom('support-plesk', { login: 'nosuchuser' }, '203.0.113.9')).toEqual({ status: 404, json: { error: 'Object not found.', code: '1013' } });
+		const noAddress = await postFrom('support-plesk', { login: 'acme' });
+		expect(noAddress.status).toBe(400);
+		expect(noAddress.json).toMatchObject({ error: expect.stringMatching(/^Invalid "User IP": it is empty/), code: 'invalid_parameter' });
+		expect(sandbox.plesk.sessions).toEqual([]);
+		expect(sandbox.plesk.calls.map((call) => call.login)).toEqual(['nosuchuser']);
 	});
 
 	it('AI agents (MCP): the example serves its two tools, which return working links and errors the model can read', async () => {

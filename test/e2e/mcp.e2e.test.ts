@@ -18,6 +18,7 @@ import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { CPANEL_SUSPENDED_USER, WHM_TOKEN } from '../sandbox/cpanel';
+import { PLESK_ADMIN } from '../sandbox/plesk';
 import { WHMCS_API_CREDENTIAL, WHMCS_CLIENT, WHMCS_KEY, WHMCS_SSO_BLOCKED_CLIENT } from '../sandbox/whmcs';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
@@ -88,6 +89,17 @@ const TOOLS = [
 		},
 	},
 	{
+		name: 'plesk_login_link',
+		type: 'n8n-nodes-sso-link.pleskTool',
+		credentials: credential('pleskApi'),
+		parameters: {
+			resource: 'customer',
+			operation: 'createSsoLink',
+			login: rl(fromAI('login', 'The Plesk login of the customer')),
+			userIp: fromAI('userIp', 'The IP address of the person who will open the link'),
+		},
+	},
+	{
 		name: 'sso_link_wisecp_tickets',
 		type: 'n8n-nodes-sso-link.ssoLinkTool',
 		credentials: credential('wisecpApi'),
@@ -128,6 +140,7 @@ const SECRETS = [
 	WHMCS_API_CREDENTIAL.secret,
 	WHMCS_KEY,
 	WHM_TOKEN,
+	PLESK_ADMIN.password,
 ];
 
 let sandbox: Sandbox;
@@ -173,6 +186,7 @@ it('lists one tool per node, named after its node, asking for the ids its $fromA
 		wisecp_client_area_link: ['userId'],
 		whmcs_client_area_link: ['clientId'],
 		cpanel_login_link: ['username'],
+		plesk_login_link: ['login', 'userIp'],
 		sso_link_wisecp_tickets: ['userId'],
 	});
 	expect(byName.hostup_wp_admin_link.inputSchema.properties?.siteId).toEqual({
@@ -190,6 +204,7 @@ it('lists one tool per node, named after its node, asking for the ids its $fromA
 		wisecp_client_area_link: 'Create a client area login link in WISECP',
 		whmcs_client_area_link: 'Create a client area login link in WHMCS',
 		cpanel_login_link: 'Create a login link for an account in cPanel & WHM',
+		plesk_login_link: 'Create a login link for a customer in Plesk',
 		sso_link_wisecp_tickets: expect.stringContaining("the link enters the model's context"),
 	});
 });
@@ -244,6 +259,14 @@ describe('each tool returns a working login link to the model', () => {
 			link: () => ({ provider: 'cpanel', target: 'controlPanel', resourceId: 'bob', singleUse: null }),
 			minted: () => sandbox.cpanel.sessions.map(({ user, service, whmUser }) => ({ user, service, whmUser })),
 			expectedMinted: () => [{ user: 'bob', service: 'cpaneld', whmUser: 'root' }],
+		},
+		{
+			tool: 'plesk_login_link',
+			// The link is opened from this machine below: the user's address is the loopback.
+			args: () => ({ login: 'acme', userIp: '127.0.0.1' }),
+			link: () => ({ provider: 'plesk', target: 'controlPanel', resourceId: 'acme', expiresAt: null, singleUse: true }),
+			minted: () => sandbox.plesk.sessions.map(({ login, userIp, caller }) => ({ login, userIp, caller })),
+			expectedMinted: () => [{ login: 'acme', userIp: '127.0.0.1', caller: 'admin' }],
 		},
 		{
 			tool: 'sso_link_wisecp_tickets',
@@ -318,6 +341,13 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 			details: 'cPanel & WHM error code: user_not_found',
 		},
 		{ tool: 'cpanel_login_link', args: { username: 'Bob Smith' }, error: /^Invalid "Account": "Bob Smith" is not /, details: 'no request was sent' },
+		{ tool: 'plesk_login_link', args: { login: 'nosuchuser', userIp: '127.0.0.1' }, error: 'Object not found.', details: 'Plesk error code: 1013' },
+		{
+			tool: 'plesk_login_link',
+			args: { login: 'acme', userIp: 'the customer' },
+			error: 'Invalid "User IP": "the customer" is not one IPv4 or IPv6 address',
+			details: 'no request was sent',
+		},
 	];
 
 	it.each(cases)('$tool $args', async ({ tool, args, error, details }) => {
@@ -335,6 +365,7 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		expect(sandbox.hostup.minted).toEqual([]);
 		expect(sandbox.whmcs.ssoGrants).toEqual([]);
 		expect(sandbox.cpanel.sessions).toEqual([]);
+		expect(sandbox.plesk.sessions).toEqual([]);
 		// The session still works after the error.
 		const next = await callTool('hostup_control_panel_link', { accountId: hostUpAccountId(0) });
 		expect(next.isError).toBe(false);

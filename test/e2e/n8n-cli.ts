@@ -16,6 +16,7 @@ import { HOSTUP_KEYS } from '../sandbox/hostup';
 import { INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { WHM_TOKEN } from '../sandbox/cpanel';
+import { PLESK_ADMIN } from '../sandbox/plesk';
 import { WHMCS_API_CREDENTIAL, WHMCS_KEY, whmcsCredentialData } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
@@ -581,6 +582,7 @@ export const SANDBOX_CREDENTIALS = {
 	cpanel: { id: 'cpanelSandbox001', name: 'cPanel sandbox (SSO Link custom)' },
 	whmcsApi: { id: 'whmcsApiSandbox1', name: 'WHMCS sandbox' },
 	cpanelApi: { id: 'cpanelApiSandbx1', name: 'cPanel & WHM sandbox' },
+	pleskApi: { id: 'pleskApiSandbox1', name: 'Plesk sandbox' },
 } as const;
 
 /**
@@ -621,6 +623,18 @@ export function sandboxCredentials(baseUrl: (prefix: string, options?: { https?:
 			type: 'cpanelApi',
 			// WHM over the self-signed HTTPS listener, as most servers run it.
 			data: { baseUrl: baseUrl('cpanel', { https: true }), username: 'root', apiToken: WHM_TOKEN, allowUnauthorizedCerts: true },
+		},
+		{
+			...ids.pleskApi,
+			type: 'pleskApi',
+			// Plesk over the self-signed HTTPS listener (8443 on a real server), as the administrator.
+			data: {
+				baseUrl: baseUrl('plesk', { https: true }),
+				authentication: 'password',
+				login: PLESK_ADMIN.login,
+				password: PLESK_ADMIN.password,
+				allowUnauthorizedCerts: true,
+			},
 		},
 	];
 }

@@ -12,6 +12,7 @@ import { HOSTUP_KEYS, hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { CPANEL_ACCOUNTS, CPANEL_SUSPENDED_USER, WHM_TOKEN } from '../sandbox/cpanel';
+import { PLESK_ADMIN, PLESK_CUSTOMERS } from '../sandbox/plesk';
 import {
 	WHMCS_API_CREDENTIAL,
 	WHMCS_CLIENT,
@@ -38,6 +39,8 @@ const wisecpCredential = { wisecpApi: { id: 'wisecpSandbox001', name: 'WISECP sa
 // The WHMCS and cPanel & WHM nodes' own credentials, as npm start imports them (cPanel over self-signed HTTPS).
 const whmcsCredential = { whmcsApi: SANDBOX_CREDENTIALS.whmcsApi };
 const cpanelCredential = { cpanelApi: SANDBOX_CREDENTIALS.cpanelApi };
+// Plesk's own credential (the administrator, over self-signed HTTPS), as npm start imports it.
+const pleskCredential = { pleskApi: SANDBOX_CREDENTIALS.pleskApi };
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
@@ -50,6 +53,8 @@ const SSO_LINK_CHAIN = [
 	{ name: 'wisecp', credentials: wisecpCredential, parameters: { provider: 'wisecp', userId: rl('4'), destination: 'ac-ps-invoices' } },
 	{ name: 'whmcs', credentials: whmcsCredential, parameters: { provider: 'whmcs', clientId: rl(String(WHMCS_CLIENT)), destination: 'clientarea:invoices' } },
 	{ name: 'cpanel', credentials: cpanelCredential, parameters: { provider: 'cpanel', username: rl('alice'), service: 'webmaild' } },
+	// Opened from this machine below: the user's address is the loopback.
+	{ name: 'plesk', credentials: pleskCredential, parameters: { provider: 'plesk', login: rl('jdoe'), userIp: '127.0.0.1' } },
 	{
 		name: 'custom WHMCS',
 		credentials: { ssoLinkCustomApi: { id: 'whmcsSandbox0001', name: 'WHMCS sandbox' } },
@@ -110,7 +115,7 @@ beforeAll(async () => {
 			type: 'ssoLinkCustomApi',
 			data: { baseUrl: sandbox.baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
 		},
-		...sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)).filter(({ type }) => type === 'whmcsApi' || type === 'cpanelApi'),
+		...sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)).filter(({ type }) => type === 'whmcsApi' || type === 'cpanelApi' || type === 'pleskApi'),
 	]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
@@ -220,6 +225,32 @@ beforeAll(async () => {
 				credentials: cpanelCredential,
 				onError: 'continueRegularOutput',
 				parameters: { resource: 'account', operation: 'createSsoLink', username: rl(CPANEL_SUSPENDED_USER) },
+			},
+		]),
+		manualWorkflow('e2ePleskLink', 'Plesk customer link', [
+			{
+				name: 'Plesk',
+				type: 'n8n-nodes-sso-link.plesk',
+				credentials: pleskCredential,
+				parameters: {
+					resource: 'customer',
+					operation: 'createSsoLink',
+					login: { __rl: true, mode: 'list', value: 'acme' },
+					userIp: '127.0.0.1',
+					options: { successRedirectUrl: '/smb/web/view' },
+				},
+			},
+		]),
+		manualWorkflow('e2ePleskCustomers', 'Plesk customers', [
+			{ name: 'Plesk', type: 'n8n-nodes-sso-link.plesk', credentials: pleskCredential, parameters: { resource: 'customer', operation: 'getMany', returnAll: true } },
+		]),
+		manualWorkflow('e2ePleskNotFound', 'Plesk continue on fail', [
+			{
+				name: 'Plesk',
+				type: 'n8n-nodes-sso-link.plesk',
+				credentials: pleskCredential,
+				onError: 'continueRegularOutput',
+				parameters: { resource: 'customer', operation: 'createSsoLink', login: rl('nosuchuser'), userIp: '127.0.0.1' },
 			},
 		]),
 		manualWorkflow('e2eSsoLinkEveryProvider', 'SSO Link, every provider', SSO_LINK_CHAIN),
@@ -494,6 +525,39 @@ describe('login links are credentials', () => {
 	});
 });
 
+describe('Plesk', () => {
+	it('mints a single-use link over self-signed HTTPS that opens once, from the address it was made for', async () => {
+		const result = await n8n.execute('e2ePleskLink');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'Plesk');
+		expect(items).toHaveLength(1);
+		const link = ssoLinkSchema.parse(items[0]);
+		expect(link).toMatchObject({ provider: 'plesk', target: 'controlPanel', resourceId: 'acme', singleUse: true, expiresAt: null });
+		expect(link.url).toMatch(/\/plesk\/enterprise\/rsession_init\.php\?PLESKSESSID=[0-9a-f]+&success_redirect_url=%2Fsmb%2Fweb%2Fview$/);
+		expect(sandbox.plesk.sessions).toMatchObject([{ login: 'acme', userIp: '127.0.0.1', caller: 'admin' }]);
+		expect(sandbox.plesk.secretOutsideHeaders).toBe(0);
+		expect(await openLink(link.url)).toBe(302);
+		expect(await openLink(link.url)).toBe(403);
+		expect(JSON.stringify(result)).not.toContain(PLESK_ADMIN.password);
+	});
+
+	it('lists every customer, each with its login as id and without the password hash', async () => {
+		const result = await n8n.execute('e2ePleskCustomers');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'Plesk');
+		expect(items.map((item) => item.id)).toEqual(PLESK_CUSTOMERS.map((customer) => customer.login));
+		expect(JSON.stringify(items)).not.toContain('$AES-128-CBC$');
+		expect(sandbox.plesk.sessions).toEqual([]);
+	});
+
+	it("continues on fail with the contract error item, in Plesk's words and code (HTTP 200)", async () => {
+		const result = await n8n.execute('e2ePleskNotFound');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'Plesk')).toEqual([{ error: 'Object not found.', code: '1013', httpCode: 200, provider: 'plesk' }]);
+		expect(sandbox.plesk.sessions).toEqual([]);
+	});
+});
+
 describe('SSO Link', () => {
 	it('mints a link for every provider choice, all with the same output shape', async () => {
 		const result = await n8n.execute('e2eSsoLinkEveryProvider');
@@ -506,6 +570,7 @@ describe('SSO Link', () => {
 			wisecp: ['wisecp', 'clientArea'],
 			whmcs: ['whmcs', 'clientArea'],
 			cpanel: ['cpanel', 'webmail'],
+			plesk: ['plesk', 'controlPanel'],
 			'custom WHMCS': ['custom', 'custom'],
 			'custom cPanel': ['custom', 'custom'],
 		};
@@ -527,5 +592,6 @@ describe('SSO Link', () => {
 			{ user: 'alice', service: 'webmaild', whmUser: 'root' },
 			{ user: 'bob', service: 'cpaneld', whmUser: 'root' },
 		]);
+		expect(sandbox.plesk.sessions).toMatchObject([{ login: 'jdoe', userIp: '127.0.0.1', used: true }]);
 	});
 });

@@ -62,6 +62,13 @@ const SERVICES: Record<string, { node: string; credential: keyof typeof SANDBOX_
 		parameters: { resource: 'account', operation: 'createSsoLink', username: rl('bob'), service: 'webmaild' },
 		output: ['cpanel', 'webmail'],
 	},
+	plesk: {
+		node: 'plesk',
+		credential: 'pleskApi',
+		// The links open from this machine: the user's address is the loopback.
+		parameters: { resource: 'customer', operation: 'createSsoLink', login: rl('acme'), userIp: '127.0.0.1' },
+		output: ['plesk', 'controlPanel'],
+	},
 };
 
 const PER_SERVICE = listPackages(PACKAGE_ROOT)

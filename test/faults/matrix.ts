@@ -14,11 +14,12 @@ import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } f
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { WHMCS_API_CREDENTIAL, WHMCS_API_CREDENTIALS, WHMCS_KEY, WHMCS_SSO_BLOCKED_CLIENT, whmcsCredentialData } from '../sandbox/whmcs';
 import { CPANEL_SUSPENDED_USER, WHM_RESELLER, WHM_TOKEN } from '../sandbox/cpanel';
+import { PLESK_ADMIN, PLESK_KEYS, PLESK_RESELLER } from '../sandbox/plesk';
 import type { Sandbox } from '../sandbox/server';
 import type { FaultSpec } from '../sandbox/types';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
-export const COLUMNS = ['HostUp', 'Installatron', 'MailUp', 'WISECP', 'WHMCS', 'cPanel', 'Custom'] as const;
+export const COLUMNS = ['HostUp', 'Installatron', 'MailUp', 'WISECP', 'WHMCS', 'cPanel', 'Plesk', 'Custom'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /** One way of driving one provider: a node, its parameters, and the request a fault hits. */
@@ -66,6 +67,12 @@ function whmcsCredentials(sandbox: Sandbox, overrides: Record<string, unknown> =
 /** WHM over plain HTTP with root's token. */
 function cpanelCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
 	return { cpanelApi: { baseUrl: sandbox.baseUrl('cpanel'), username: 'root', apiToken: WHM_TOKEN, allowUnauthorizedCerts: false, ...overrides } };
+}
+/** Plesk's XML API over plain HTTP with the administrator's login and password. */
+function pleskCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
+	return {
+		pleskApi: { baseUrl: sandbox.baseUrl('plesk'), authentication: 'password', login: PLESK_ADMIN.login, password: PLESK_ADMIN.password, allowUnauthorizedCerts: false, ...overrides },
+	};
 }
 const ACME_SITE = hostUpSiteId(0, 0);
 
@@ -181,6 +188,20 @@ export const CASES: ProviderCase[] = [
 		credentials: (sandbox) => cpanelCredentials(sandbox),
 		secrets: () => [WHM_TOKEN],
 		checkSuccess: linkOf('cpanel'),
+	},
+	{
+		id: 'plesk',
+		column: 'Plesk',
+		name: 'Plesk customer link',
+		prefix: 'plesk',
+		method: 'POST',
+		path: '/enterprise/control/agent.php',
+		displayName: 'Plesk',
+		type: 'plesk',
+		parameters: { resource: 'customer', operation: 'createSsoLink', login: byId('acme'), userIp: '127.0.0.1' },
+		credentials: (sandbox) => pleskCredentials(sandbox),
+		secrets: () => [PLESK_ADMIN.password],
+		checkSuccess: linkOf('plesk'),
 	},
 	{
 		id: 'custom',
@@ -305,6 +326,8 @@ function statusError(
 			status === 401 || status === 403
 				? { code: 'access_denied', message: `WHM refused the API token (${message})` }
 				: { code: `http_${status}`, message },
+		// Plesk documents no HTTP error statuses: a proxy's status, the words of the packet (errcode-less), the status as the code.
+		Plesk: { code: `http_${status}`, message },
 		Custom: { code: `http_${status}`, message },
 	};
 	const expected = byColumn[c.column];
@@ -365,7 +388,7 @@ function tooManyRequests(c: ProviderCase): string {
 }
 
 function rateLimitCode(c: ProviderCase): string {
-	if (c.column === 'WISECP' || c.column === 'WHMCS' || c.column === 'cPanel' || c.column === 'Custom') return 'http_429';
+	if (c.column === 'WISECP' || c.column === 'WHMCS' || c.column === 'cPanel' || c.column === 'Plesk' || c.column === 'Custom') return 'http_429';
 	return 'rate_limit_exceeded';
 }
 
@@ -380,6 +403,7 @@ function notJson(c: ProviderCase, status: number, contentType: string): RegExp {
 const NOT_THE_API: Partial<Record<Column, { code: string; message: (status: number) => RegExp }>> = {
 	WHMCS: { code: 'not_whmcs_api', message: (status) => new RegExp(`^WHMCS answered HTTP ${status} with something other than its API's JSON$`) },
 	cPanel: { code: 'not_whm_api', message: (status) => new RegExp(`^WHM answered HTTP ${status} with something other than its API's JSON$`) },
+	Plesk: { code: 'not_plesk_api', message: (status) => new RegExp(`^Plesk answered HTTP ${status} with something other than its API's XML$`) },
 };
 
 /** A 200 answer that is not JSON (malformed or empty). */
@@ -484,6 +508,7 @@ export const ROWS: Row[] = [
 				WISECP: /^WISECP answered HTTP 502 with a page that is not its API$/,
 				WHMCS: /^WHMCS answered HTTP 502 with something other than its API's JSON$/,
 				cPanel: /^WHM answered HTTP 502 with something other than its API's JSON$/,
+				Plesk: /^Plesk answered HTTP 502 with something other than its API's XML$/,
 				Custom: /^The provider answered HTTP 502$/,
 			};
 			return { ok: false, code: 'http_502', message: message[c.column], httpCode: 502, requestsPerItem: 1 };
@@ -551,7 +576,7 @@ export const ROWS: Row[] = [
 		},
 		expect(c) {
 			const prefix = c.column === 'HostUp' ? 'Internal server error: ' : '';
-			const code = ['WISECP', 'WHMCS', 'cPanel', 'Custom'].includes(c.column) ? 'http_500' : 'internal_error';
+			const code = ['WISECP', 'WHMCS', 'cPanel', 'Plesk', 'Custom'].includes(c.column) ? 'http_500' : 'internal_error';
 			return {
 				ok: false,
 				code,
@@ -867,6 +892,58 @@ export const ROWS: Row[] = [
 		}),
 	},
 	{
+		fault: 'Plesk: `<system>` error with HTTP 200, wrong password (1001)',
+		only: ['plesk'],
+		arrange: (sandbox) => ({ credentials: pleskCredentials(sandbox, { password: 'Wrong-Password-123' }), secrets: ['Wrong-Password-123'] }),
+		expect: () => ({
+			ok: false,
+			code: '1001',
+			message: /^Authentication failed - wrong password\.$/,
+			httpCode: 200,
+			description: /Check Login and Password/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'Plesk: `<system>` error with HTTP 200, secret key bound to another IP address (11003)',
+		only: ['plesk'],
+		arrange: (sandbox) => ({ credentials: pleskCredentials(sandbox, { authentication: 'secretKey', secretKey: PLESK_KEYS.otherIp }), secrets: [PLESK_KEYS.otherIp] }),
+		expect: () => ({
+			ok: false,
+			code: '11003',
+			message: /^Secret key validation failed$/,
+			httpCode: 200,
+			description: /made for another IP address/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'Plesk: `<result>` error with HTTP 200, no such login (1013)',
+		only: ['plesk'],
+		arrange: () => ({ parameters: { login: byId('nosuchuser') } }),
+		expect: () => ({
+			ok: false,
+			code: '1013',
+			message: /^Object not found\.$/,
+			httpCode: 200,
+			description: /Plesk has no user with this login/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: "Plesk: `<result>` error with HTTP 200, a reseller asking for a login it does not own (1006)",
+		only: ['plesk'],
+		arrange: (sandbox) => ({ credentials: pleskCredentials(sandbox, { login: PLESK_RESELLER.login, password: PLESK_RESELLER.password }), secrets: [PLESK_RESELLER.password] }),
+		expect: () => ({
+			ok: false,
+			code: '1006',
+			message: /^Permission denied\.$/,
+			httpCode: 200,
+			description: /owning reseller's/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
 		fault: 'Custom: failure reported with HTTP 200 (`result: "error"`)',
 		only: ['custom'],
 		arrange: () => ({ parameters: { body: JSON.stringify({ action: 'CreateSsoToken', client_id: 999, responsetype: 'json' }) } }),
@@ -910,7 +987,7 @@ export function renderFaultTable(): string {
 		lines.join('\n'),
 		'',
 		...deviations.map((text, index) => `${'†'.repeat(index + 1)} Not yet: this is what README promises, but today: ${text}\n`),
-		'HostUp cells show the login-link request (`link`, a POST) and the account listing (`list`, a GET) where they differ; WHMCS and cPanel cells show Create SSO Link (cPanel\'s is a GET that makes a session, so it is not repeated as a read is); "Custom" is the SSO Link node\'s Custom provider set up for a WHMCS-shaped API. "retried → OK" means the node waited as told (or backed off), asked again and returned the normal output; every error names the provider\'s code (`code` in a Continue On Fail item). This table is generated by `test/faults/faults.test.ts` (`UPDATE_FAULT_TABLE=1`), which runs every cell.',
+		'HostUp cells show the login-link request (`link`, a POST) and the account listing (`list`, a GET) where they differ; WHMCS, cPanel and Plesk cells show Create SSO Link (cPanel\'s is a GET that makes a session, so it is not repeated as a read is; Plesk\'s is a POST of an XML packet, and Plesk answers its own errors with HTTP 200, so an HTTP error status there comes from a proxy in front of it); "Custom" is the SSO Link node\'s Custom provider set up for a WHMCS-shaped API. "retried → OK" means the node waited as told (or backed off), asked again and returned the normal output; every error names the provider\'s code (`code` in a Continue On Fail item). This table is generated by `test/faults/faults.test.ts` (`UPDATE_FAULT_TABLE=1`), which runs every cell.',
 		'',
 	].join('\n');
 }

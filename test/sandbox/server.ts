@@ -10,6 +10,7 @@ import { HostUpSandbox } from './hostup';
 import { InstallatronSandbox } from './installatron';
 import { MailUpSandbox } from './mailup';
 import { CpanelSandbox } from './cpanel';
+import { PleskSandbox } from './plesk';
 import { WhmcsSandbox } from './whmcs';
 import { WisecpSandbox } from './wisecp';
 import type {
@@ -72,7 +73,9 @@ export class Sandbox {
 
 	readonly cpanel = new CpanelSandbox();
 
-	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp, this.whmcs, this.cpanel];
+	readonly plesk = new PleskSandbox();
+
+	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp, this.whmcs, this.cpanel, this.plesk];
 
 	readonly requests: LoggedRequest[] = [];
 
@@ -269,7 +272,8 @@ export class Sandbox {
 			method: req.method ?? 'GET',
 			path,
 			query: Object.fromEntries(url.searchParams),
-			authenticated: Boolean(req.headers.authorization || req.headers['x-api-key'] || req.headers.apikey),
+			// Plesk's XML API reads a login and password (HTTP_AUTH_*) or a secret key (KEY) from headers of their own.
+			authenticated: Boolean(req.headers.authorization || req.headers['x-api-key'] || req.headers.apikey || req.headers.http_auth_passwd || req.headers.key),
 			status: 0,
 			at: Date.now(),
 		};
@@ -329,6 +333,7 @@ export class Sandbox {
 			headers: req.headers,
 			body: parseBody(rawBody, req.headers['content-type']),
 			rawBody,
+			remoteAddress: req.socket.remoteAddress ?? '',
 		};
 		let response: SandboxResponse;
 		try {

@@ -10,6 +10,8 @@ export interface SandboxRequest {
 	/** Parsed JSON or form body, or the raw text. */
 	body: unknown;
 	rawBody: string;
+	/** The address the request came from, as the server's socket saw it (e.g. `127.0.0.1`, `::1`). */
+	remoteAddress: string;
 }
 
 export interface SandboxResponse {

@@ -394,10 +394,11 @@ describe('generated from the registry', () => {
 			'wisecp',
 			'whmcs',
 			'cpanel',
+			'plesk',
 			'custom',
 		]);
 		const names = new Set(description.properties.map((property) => property.name));
-		for (const name of ['accountId', 'siteId', 'installId', 'userId', 'destination', 'destinationValues', 'options', 'clientId', 'serviceId', 'domainId', 'redirectPath', 'username', 'service']) {
+		for (const name of ['accountId', 'siteId', 'installId', 'userId', 'destination', 'destinationValues', 'options', 'clientId', 'serviceId', 'domainId', 'redirectPath', 'username', 'service', 'login', 'userIp']) {
 			expect(names.has(name)).toBe(true);
 		}
 		// HostUp's account picker is shared by both HostUp choices, once.
@@ -411,6 +412,7 @@ describe('generated from the registry', () => {
 			'wisecpApi',
 			'whmcsApi',
 			'cpanelApi',
+			'pleskApi',
 			'ssoLinkCustomApi',
 		]);
 	});

@@ -26,7 +26,7 @@ it('every id parameter says its form, with an example, and what lists it', async
 			expect(property.description).toMatch(/Its ID is .+; .*(lists|shows)/);
 		}
 	}
-	expect([...seen].sort()).toEqual(['accountId', 'clientId', 'domainId', 'installId', 'serviceId', 'siteId', 'userId', 'username']);
+	expect([...seen].sort()).toEqual(['accountId', 'clientId', 'domainId', 'installId', 'login', 'serviceId', 'siteId', 'userId', 'username']);
 });
 
 it('pickers ask in plain English ("Select an account...")', async () => {
@@ -36,7 +36,7 @@ it('pickers ask in plain English ("Select an account...")', async () => {
 			placeholders.add(String(property.modes?.find((mode) => mode.name === 'list')?.placeholder));
 		}
 	}
-	expect([...placeholders].sort()).toEqual(['Select a client...', 'Select a domain...', 'Select a service...', 'Select a site...', 'Select an account...', 'Select an install...']);
+	expect([...placeholders].sort()).toEqual(['Select a client...', 'Select a customer...', 'Select a domain...', 'Select a service...', 'Select a site...', 'Select an account...', 'Select an install...']);
 });
 
 it('every way to create a link says that, as an AI tool, the link enters the model context', async () => {
@@ -55,8 +55,8 @@ it('every way to create a link says that, as an AI tool, the link enters the mod
 			}
 		}
 	}
-	// HostUp (two), Installatron, MailUp, WISECP, WHMCS, cPanel & WHM and SSO Link.
-	expect(count).toBe(8);
+	// HostUp (two), Installatron, MailUp, WISECP, WHMCS, cPanel & WHM, Plesk and SSO Link.
+	expect(count).toBe(9);
 });
 
 it("SSO Link's MailUp option shows the same notice as the MailUp node", async () => {
