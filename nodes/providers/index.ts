@@ -1,5 +1,6 @@
 import { cpanel } from './cpanel';
 import { custom } from './custom';
+import { directAdmin } from './directAdmin';
 import { hostUp } from './hostUp';
 import { installatron } from './installatron';
 import { mailUp } from './mailUp';
@@ -19,6 +20,7 @@ export const PROVIDERS = {
 	wisecp,
 	whmcs,
 	cpanel,
+	directAdmin,
 	custom,
 } as const satisfies Record<string, ProviderModule>;
 

@@ -224,13 +224,16 @@ export function invalidResponseFailure(
 	api: ProviderApi,
 	response: RawResponse,
 	problem: string,
+	/** How the body was read (ApiRequest's `answer`): JSON by default. */
+	format: { expected: 'json' } | { expected: 'form'; read: boolean } = { expected: 'json' },
 ): ProviderFailure {
 	const name = api.provider.displayName;
 	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
-	const message =
-		response.json === undefined
-			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
-			: `${name} answered with an unexpected response (${problem})`;
+	const { expected } = format;
+	const unreadable = format.expected === 'form' ? !format.read : response.json === undefined;
+	const message = unreadable
+		? `${name} answered HTTP ${response.status} with a body that is not ${expected === 'form' ? 'a form-encoded answer' : 'JSON'} (${contentType})`
+		: `${name} answered with an unexpected response (${problem})`;
 	return {
 		provider: api.provider,
 		code: TRANSPORT_CODES.invalidResponse,

@@ -32,6 +32,11 @@ export interface RawResponse {
 	headers: HeaderBag;
 	/** The parsed JSON body, or undefined when the body was empty or not JSON. */
 	json: unknown;
+	/**
+	 * The body as text, for an API that does not always answer JSON (a
+	 * form-encoded answer, an error page); undefined when none was kept.
+	 */
+	text?: string;
 }
 
 /** How the transport talks to one provider. One per provider, in its api.ts. */
@@ -68,6 +73,13 @@ export interface ProviderApi {
 	 * by the credential's token request. Undefined: a network error.
 	 */
 	parseThrownError?(error: unknown): ProviderFailure | undefined;
+	/**
+	 * The credential data one request authenticates with when it acts as
+	 * another account of the provider (a panel's "login as": the caller's own
+	 * secret, the other account's name), for ApiRequest's `actAs`. A provider
+	 * without it cannot act as another account.
+	 */
+	actingAs?(credentials: ICredentialDataDecryptedObject, account: string): ICredentialDataDecryptedObject;
 	/** Skip TLS verification (customers' servers often have self-signed certificates). */
 	skipSslCertificateValidation?(credentials: ICredentialDataDecryptedObject): boolean;
 	/**

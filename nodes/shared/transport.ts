@@ -20,12 +20,13 @@ import {
 	rateLimitWait,
 	readRateLimitHint,
 } from './retry';
-import { networkErrorCode, responseInError, toRawResponse } from './response';
+import { networkErrorCode, readFormBody, responseInError, toRawResponse } from './response';
 import { RunStopped, runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
 
 export interface ApiRequest<T> {
-	method: 'GET' | 'POST';
+	/** A DELETE (revoking something) is repeated only on 429, like a mint. */
+	method: 'GET' | 'POST' | 'DELETE';
 	/** Appended to the provider's base URL; path segments must already be encoded. */
 	path: string;
 	qs?: IDataObject;
@@ -43,6 +44,16 @@ export interface ApiRequest<T> {
 	 * call as a form POST to one endpoint (an RPC-style API). Retried like a GET.
 	 */
 	reads?: boolean;
+	/**
+	 * How the success body is read before `schema` parses it: JSON (default),
+	 * or a form-encoded answer (`readFormBody`), as older APIs answer.
+	 */
+	answer?: 'json' | 'form';
+	/**
+	 * The provider account this request acts as, through the provider's
+	 * "login as" (ProviderApi.actingAs); default: the credential's own.
+	 */
+	actAs?: string;
 	/** Parses the success body; the rest of the code sees only what it returns. */
 	schema: ZodType<T, ZodTypeDef, unknown>;
 	itemIndex?: number;
@@ -72,6 +83,7 @@ export async function apiRequest<T>(
 	const origin = safeOrigin(baseUrl);
 	const signal = settings.signal ?? ('getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined);
 	const options = httpOptions(api, request, baseUrl, credentials, policy, signal);
+	const sendAs = actingCredentials(api, credentials, request.actAs);
 	const gate = TRAFFIC.for(trafficKey(api, origin, credentials), api.traffic ?? SAAS_API);
 
 	/** A stop of the run passes through as it is; a cancel says so. */
@@ -105,7 +117,7 @@ export async function apiRequest<T>(
 		let answer: Answer = {};
 		let outcome: Outcome;
 		try {
-			const sent = await sendOnce(ctx, api, options, credentials, signal);
+			const sent = await sendOnce(ctx, api, options, sendAs, signal);
 			response = sent.response;
 			if (!response) {
 				if (signal?.aborted) throw stopped(sent.error);
@@ -124,9 +136,11 @@ export async function apiRequest<T>(
 		const decision = decideRetry(outcome, history, clock.now(), policy, request.reads === true || (request.method === 'GET' && !request.mints));
 		if (decision.kind === 'fail') throw fail(decision.failure);
 		if (decision.kind === 'done') {
-			const parsed = request.schema.safeParse((response as RawResponse).json);
+			const answered = response as RawResponse;
+			const body = request.answer === 'form' ? readFormBody(answered.text) : answered.json;
+			const parsed = request.schema.safeParse(body);
 			if (parsed.success) return parsed.data;
-			throw fail(invalidResponseFailure(api, response as RawResponse, describeZodIssue(parsed.error)));
+			throw fail(invalidResponseFailure(api, answered, describeZodIssue(parsed.error), request.answer === 'form' ? { expected: 'form', read: body !== undefined } : undefined));
 		}
 		history = decision.history;
 		try {
@@ -136,6 +150,13 @@ export async function apiRequest<T>(
 			throw stopped(error);
 		}
 	}
+}
+
+/** The credential data a request authenticates with: its own, or as the account it acts as. */
+function actingCredentials(api: ProviderApi, credentials: ICredentialDataDecryptedObject, account: string | undefined): ICredentialDataDecryptedObject {
+	if (account === undefined) return credentials;
+	if (!api.actingAs) throw new Error(`${api.provider.displayName} cannot act as another account`);
+	return api.actingAs(credentials, account);
 }
 
 function httpOptions<T>(
