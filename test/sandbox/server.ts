@@ -10,6 +10,7 @@ import { HostUpSandbox } from './hostup';
 import { InstallatronSandbox } from './installatron';
 import { MailUpSandbox } from './mailup';
 import { CpanelSandbox } from './cpanel';
+import { DirectAdminSandbox, DirectAdminWebSandbox } from './directAdmin';
 import { WhmcsSandbox } from './whmcs';
 import { WisecpSandbox } from './wisecp';
 import type {
@@ -71,7 +72,21 @@ export class Sandbox {
 
 	readonly cpanel = new CpanelSandbox();
 
-	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp, this.whmcs, this.cpanel];
+	readonly directAdmin = new DirectAdminSandbox();
+
+	/** The same server's web sites (not DirectAdmin's port): a wrong Base URL. */
+	readonly directAdminWeb = new DirectAdminWebSandbox();
+
+	readonly providers: ProviderSandbox[] = [
+		this.hostup,
+		this.installatron,
+		this.mailup,
+		this.wisecp,
+		this.whmcs,
+		this.cpanel,
+		this.directAdmin,
+		this.directAdminWeb,
+	];
 
 	readonly requests: LoggedRequest[] = [];
 
@@ -293,6 +308,7 @@ export class Sandbox {
 			headers: req.headers,
 			body: parseBody(rawBody, req.headers['content-type']),
 			rawBody,
+			remoteAddress: req.socket.remoteAddress,
 		};
 		let response: SandboxResponse;
 		try {

@@ -10,6 +10,8 @@ export interface SandboxRequest {
 	/** Parsed JSON or form body, or the raw text. */
 	body: unknown;
 	rawBody: string;
+	/** The address the request came from, as a provider that restricts by address sees it. */
+	remoteAddress?: string;
 }
 
 export interface SandboxResponse {
