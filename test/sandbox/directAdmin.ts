@@ -143,6 +143,8 @@ export interface DirectAdminRedemption {
 export interface DirectAdminQuirks {
 	/** Ignore the requested `expires` and use the server's default (an older or misconfigured DirectAdmin). */
 	ignoreExpires?: boolean;
+	/** Legacy commands the credential's Login Key does not allow: refused with error=1 (assumed wording). */
+	keyDenies?: string[];
 }
 
 const json = (status: number, body: unknown): SandboxResponse => ({ status, headers: { 'content-type': 'application/json' }, body });
@@ -358,6 +360,7 @@ export class DirectAdminSandbox implements ProviderSandbox {
 	private legacy(request: SandboxRequest, effective: DirectAdminAccount): SandboxResponse {
 		const command = request.path.slice(1);
 		const users = (names: string[]) => form(names.map((name): [string, string] => ['list[]', name]));
+		if (this.quirks.keyDenies?.includes(command)) return legacyError('You do not have access to this command', `${command} is not allowed for this Login Key`);
 		switch (command) {
 			case 'CMD_API_SHOW_ALL_USERS':
 				// Assumed wording.
