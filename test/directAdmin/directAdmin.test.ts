@@ -300,9 +300,14 @@ describe('resource picker', () => {
 
 describe('SSO Link node, provider directAdmin', () => {
 	it('mints the same link output', async () => {
+		const before = Date.now();
 		const run = await runNode({ type: 'ssoLink', parameters: { provider: 'directAdmin', username: fromList('alice'), options: { expiresInMinutes: 5 } }, credentials: credentials() });
 		expect(run.error).toBeUndefined();
-		expect(expectSsoLink(run.items[0])).toMatchObject({ provider: 'directadmin', target: 'controlPanel', resourceId: 'alice', singleUse: true });
+		const minted = expectSsoLink(run.items[0]);
+		expect(minted).toMatchObject({ provider: 'directadmin', target: 'controlPanel', resourceId: 'alice', singleUse: true });
+		const lifetime = Date.parse(minted.expiresAt as string) - before;
+		expect(lifetime).toBeGreaterThan(4 * 60_000);
+		expect(lifetime).toBeLessThanOrEqual(5 * 60_000);
 		expect(sandbox.directAdmin.loginUrls[0]).toMatchObject({ user: 'alice' });
 	});
 });

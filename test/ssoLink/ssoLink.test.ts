@@ -394,6 +394,7 @@ describe('generated from the registry', () => {
 			'wisecp',
 			'whmcs',
 			'cpanel',
+			'directAdmin',
 			'custom',
 		]);
 		const names = new Set(description.properties.map((property) => property.name));
@@ -411,6 +412,7 @@ describe('generated from the registry', () => {
 			'wisecpApi',
 			'whmcsApi',
 			'cpanelApi',
+			'directAdminApi',
 			'ssoLinkCustomApi',
 		]);
 	});

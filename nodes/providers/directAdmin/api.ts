@@ -151,11 +151,12 @@ export function parseDirectAdminFailure(response: RawResponse): ProviderFailure 
 	const typed = status >= 400 ? jsonErrorSchema.safeParse(response.json) : undefined;
 	if (typed?.success) {
 		const { type, message } = typed.data;
-		const known = JSON_ERRORS[type];
+		const known = Object.hasOwn(JSON_ERRORS, type) ? JSON_ERRORS[type] : undefined;
 		const words = known?.words ?? 'DirectAdmin refused the request';
 		return {
 			provider: DIRECTADMIN,
-			code: type.toLowerCase(),
+			// DirectAdmin's types are UPPER_SNAKE words; anything else is not taken as a code (it could carry anything).
+			code: /^[A-Z][A-Z0-9_]{0,63}$/.test(type) ? type.toLowerCase() : 'directadmin_error',
 			httpCode: status,
 			message: `${words} (${type})${message?.trim() ? `: ${message.trim()}` : ''}`,
 			description: known?.hint,
