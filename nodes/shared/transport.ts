@@ -137,7 +137,8 @@ export async function apiRequest<T>(
 		if (decision.kind === 'fail') throw fail(decision.failure);
 		if (decision.kind === 'done') {
 			const answered = response as RawResponse;
-			const body = request.answer === 'form' ? readFormBody(answered.text) : answered.json;
+			// An empty form answer is an empty form; anything else that is not a form is not one.
+			const body = request.answer === 'form' ? (readFormBody(answered.text) ?? ((answered.text ?? '').trim() === '' ? {} : undefined)) : answered.json;
 			const parsed = request.schema.safeParse(body);
 			if (parsed.success) return parsed.data;
 			throw fail(invalidResponseFailure(api, answered, describeZodIssue(parsed.error), request.answer === 'form' ? { expected: 'form', read: body !== undefined } : undefined));

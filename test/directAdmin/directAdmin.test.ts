@@ -71,7 +71,7 @@ describe('credential test, as n8n runs it', () => {
 			message: expect.stringMatching(/^DirectAdmin refused the user name and password or Login Key \(UNAUTHORIZED\) for user admin\. Check the Username and Password/),
 		});
 		const port = await test({ baseUrl: sandbox.baseUrl('directadmin-web', { https: true }) });
-		expect(port.message).toMatch(/^The server answered HTTP 200 with something other than DirectAdmin's API \(a web page\)\. Check the Base URL in the credential: DirectAdmin's own address and port/);
+		expect(port.message).toMatch(/^The server answered HTTP 200 with something other than DirectAdmin's API \(text\/html\)\. Check the Base URL in the credential: DirectAdmin's own address and port/);
 		expect(await test({ allowUnauthorizedCerts: false })).toEqual({
 			status: 'Error',
 			message: `Could not reach DirectAdmin at ${sandbox.httpsOrigin}: its TLS certificate is self-signed. Turn on "Ignore SSL Issues" for a server with a self-signed certificate.`,
@@ -214,7 +214,7 @@ describe("DirectAdmin's refusals, in its words", () => {
 
 	it('the wrong port', async () => {
 		const run = await directAdmin(getMany({ returnAll: true }), { credentials: credentials({ baseUrl: sandbox.baseUrl('directadmin-web', { https: true }) }) });
-		expect(run.error?.message).toBe("The server answered HTTP 200 with something other than DirectAdmin's API (a web page)");
+		expect(run.error?.message).toBe("The server answered HTTP 200 with something other than DirectAdmin's API (text/html)");
 		expect(run.error?.description).toContain('not_directadmin');
 	});
 

@@ -78,14 +78,13 @@ export type DirectAdminRole = z.infer<typeof sessionSchema>['effectiveRole'];
 
 /**
  * A legacy listing, form-encoded: `list[]=alice&list[]=bob` (no paging). A
- * server with no users may answer an empty body, read as none.
+ * server with no users may answer an empty body (an empty form), read as none.
  */
 export const userListSchema = z
 	.object({ list: z.union([z.string(), z.array(z.string())]).optional() })
 	.passthrough()
-	.optional()
 	.transform((answer) => {
-		const list = answer?.list;
+		const { list } = answer;
 		return (Array.isArray(list) ? list : list === undefined ? [] : [list]).map((name) => name.trim()).filter((name) => name !== '');
 	});
 
@@ -152,7 +151,7 @@ export function parseDirectAdminFailure(response: RawResponse): ProviderFailure 
 	if (typed?.success) {
 		const { type, message } = typed.data;
 		const known = Object.hasOwn(JSON_ERRORS, type) ? JSON_ERRORS[type] : undefined;
-		const words = known?.words ?? 'DirectAdmin refused the request';
+		const words = known?.words ?? `DirectAdmin answered HTTP ${status}`;
 		return {
 			provider: DIRECTADMIN,
 			// DirectAdmin's types are UPPER_SNAKE words; anything else is not taken as a code (it could carry anything).
@@ -185,14 +184,16 @@ export function parseDirectAdminFailure(response: RawResponse): ProviderFailure 
 		};
 	}
 	const empty = (response.text ?? '').trim() === '';
-	const readable = response.json !== undefined || legacy !== undefined || empty;
+	// JSON that does not parse is still DirectAdmin's JSON API answering (the schema says what is wrong); a web page is not.
+	const saysJson = /json/i.test(String(response.headers['content-type'] ?? ''));
+	const readable = response.json !== undefined || legacy !== undefined || empty || saysJson;
 	if (status >= 200 && status < 300) {
 		if (readable) return undefined;
 		return {
 			provider: DIRECTADMIN,
 			code: 'not_directadmin',
 			httpCode: status,
-			message: `The server answered HTTP ${status} with something other than DirectAdmin's API (a web page)`,
+			message: `The server answered HTTP ${status} with something other than DirectAdmin's API (${String(response.headers['content-type'] ?? 'no content type').split(';')[0]})`,
 			description: BASE_URL_HINT,
 		};
 	}

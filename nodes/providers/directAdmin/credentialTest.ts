@@ -68,7 +68,8 @@ async function testDirectAdminApi(this: ICredentialTestFunctions, credential: IC
 	if (!listing.response) return unreachable(listing, base);
 	const listFailure = parseDirectAdminFailure(listing.response);
 	if (listFailure) return fail(`DirectAdmin refused to list users: ${listFailure.message.replace(/[.\s]+$/, '')}. ${listFailure.description ?? ''}`.trimEnd());
-	const users = userListSchema.safeParse(readFormBody(listing.response.text));
+	const text = listing.response.text ?? '';
+	const users = userListSchema.safeParse(readFormBody(text) ?? (text.trim() === '' ? {} : undefined));
 	if (!users.success) return fail("DirectAdmin's user listing could not be read: check the Base URL (DirectAdmin, e.g. https://server.example.com:2222)");
 	const count = users.data.length;
 	return { status: 'OK', message: `DirectAdmin accepted ${username} (${ROLE_NAMES[role]}); it lists ${count} user${count === 1 ? '' : 's'}` };
