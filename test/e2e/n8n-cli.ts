@@ -16,6 +16,7 @@ import { HOSTUP_KEYS } from '../sandbox/hostup';
 import { INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { WHM_TOKEN } from '../sandbox/cpanel';
+import { DA_ADMIN } from '../sandbox/directAdmin';
 import { WHMCS_API_CREDENTIAL, WHMCS_KEY, whmcsCredentialData } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
@@ -571,6 +572,7 @@ export const SANDBOX_CREDENTIALS = {
 	cpanel: { id: 'cpanelSandbox001', name: 'cPanel sandbox (SSO Link custom)' },
 	whmcsApi: { id: 'whmcsApiSandbox1', name: 'WHMCS sandbox' },
 	cpanelApi: { id: 'cpanelApiSandbx1', name: 'cPanel & WHM sandbox' },
+	directAdminApi: { id: 'directAdminSbx01', name: 'DirectAdmin sandbox' },
 } as const;
 
 /**
@@ -611,6 +613,12 @@ export function sandboxCredentials(baseUrl: (prefix: string, options?: { https?:
 			type: 'cpanelApi',
 			// WHM over the self-signed HTTPS listener, as most servers run it.
 			data: { baseUrl: baseUrl('cpanel', { https: true }), username: 'root', apiToken: WHM_TOKEN, allowUnauthorizedCerts: true },
+		},
+		{
+			...ids.directAdminApi,
+			type: 'directAdminApi',
+			// DirectAdmin over the self-signed HTTPS listener, as its port 2222 usually is.
+			data: { baseUrl: baseUrl('directadmin', { https: true }), username: DA_ADMIN.username, password: DA_ADMIN.password, allowUnauthorizedCerts: true },
 		},
 	];
 }
