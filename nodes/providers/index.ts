@@ -1,5 +1,6 @@
 import { cpanel } from './cpanel';
 import { custom } from './custom';
+import { directAdmin } from './directAdmin';
 import { hostUp } from './hostUp';
 import { installatron } from './installatron';
 import { mailUp } from './mailUp';
@@ -21,6 +22,7 @@ export const PROVIDERS = {
 	whmcs,
 	cpanel,
 	plesk,
+	directAdmin,
 	custom,
 } as const satisfies Record<string, ProviderModule>;
 

@@ -256,14 +256,16 @@ export function invalidResponseFailure(
 	api: ProviderApi,
 	response: RawResponse,
 	problem: string,
+	/** How the body was read (ApiRequest's `answer`, JSON by default), and whether it was of that format. */
+	format: { expected: 'json' | 'form' | 'text'; read?: boolean } = { expected: 'json' },
 ): ProviderFailure {
 	const name = api.provider.displayName;
 	const contentType = String(response.headers['content-type'] ?? 'unknown content type');
-	// An API that answers in another format (XML) has its body read by its schema, which names the problem.
-	const message =
-		response.json === undefined && api.answersIn !== 'text'
-			? `${name} answered HTTP ${response.status} with a body that is not JSON (${contentType})`
-			: `${name} answered with an unexpected response (${problem})`;
+	// An API in another format (XML) has its body read by its schema, which names the problem.
+	const unreadable = format.expected === 'form' ? !format.read : format.expected === 'json' && response.json === undefined;
+	const message = unreadable
+		? `${name} answered HTTP ${response.status} with a body that is not ${format.expected === 'form' ? 'a form-encoded answer' : 'JSON'} (${contentType})`
+		: `${name} answered with an unexpected response (${problem})`;
 	return {
 		provider: api.provider,
 		code: TRANSPORT_CODES.invalidResponse,

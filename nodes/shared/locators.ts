@@ -41,7 +41,7 @@ export function resourceLocatorProperty(options: {
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: `Select ${/^[aeiou]/i.test(resourceName) ? 'an' : 'a'} ${resourceName}...`,
+				placeholder: `Select ${/^(?:[aeio]|u(?!s|ni))/i.test(resourceName) ? 'an' : 'a'} ${resourceName}...`,
 				typeOptions: { searchListMethod, searchable: true },
 			},
 			{

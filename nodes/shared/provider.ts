@@ -32,7 +32,10 @@ export interface RawResponse {
 	headers: HeaderBag;
 	/** The parsed JSON body, or undefined when the body was empty or not JSON. */
 	json: unknown;
-	/** The body as the provider sent it, for an API that answers in another format (XML). */
+	/**
+	 * The body as text, for an API that does not always answer JSON (a
+	 * form-encoded answer, XML, an error page); undefined when none was kept.
+	 */
 	text?: string;
 }
 
@@ -60,12 +63,6 @@ export interface ProviderApi {
 	/** Headers every request carries (besides auth, which the credential adds). */
 	headers?: Record<string, string>;
 	/**
-	 * What a request's success schema reads: the parsed JSON body (default),
-	 * or the body's text, for an API that answers in another format (XML) and
-	 * whose schema reads that format itself.
-	 */
-	answersIn?: 'json' | 'text';
-	/**
 	 * The credential fetches an expirable token (`preAuthentication`): n8n must
 	 * throw on a 401, so that it fetches a new token once and repeats the call
 	 * (transport.ts).
@@ -76,6 +73,13 @@ export interface ProviderApi {
 	 * by the credential's token request. Undefined: a network error.
 	 */
 	parseThrownError?(error: unknown): ProviderFailure | undefined;
+	/**
+	 * The credential data one request authenticates with when it acts as
+	 * another account of the provider (a panel's "login as": the caller's own
+	 * secret, the other account's name), for ApiRequest's `actAs`. A provider
+	 * without it cannot act as another account.
+	 */
+	actingAs?(credentials: ICredentialDataDecryptedObject, account: string): ICredentialDataDecryptedObject;
 	/** Skip TLS verification (customers' servers often have self-signed certificates). */
 	skipSslCertificateValidation?(credentials: ICredentialDataDecryptedObject): boolean;
 	/**

@@ -38,6 +38,34 @@ export function toRawResponse(response: unknown): RawResponse {
 	return { status, headers, json, text };
 }
 
+/**
+ * A form-encoded body (`a=1&list[]=x&list[]=y`) as an object: each name once,
+ * its value a string, or an array of strings for a name that ends in `[]` or
+ * comes more than once (the form convention for lists). Undefined for a body
+ * that is empty or not a form (JSON, HTML).
+ */
+export function readFormBody(text: string | undefined): Record<string, string | string[]> | undefined {
+	const trimmed = text?.trim() ?? '';
+	// A form has a name=value pair and no raw white space (a space is sent as + or %20).
+	if (!trimmed.includes('=') || /^[[{<]/.test(trimmed) || /\s/.test(trimmed)) return undefined;
+	const fields: Record<string, string | string[]> = {};
+	let pairs: URLSearchParams;
+	try {
+		pairs = new URLSearchParams(trimmed);
+	} catch {
+		return undefined;
+	}
+	for (const [rawName, value] of pairs) {
+		const list = rawName.endsWith('[]');
+		const name = list ? rawName.slice(0, -2) : rawName;
+		if (name === '' || name === '__proto__') continue;
+		const existing = Object.hasOwn(fields, name) ? fields[name] : undefined;
+		if (existing === undefined) fields[name] = list ? [value] : value;
+		else fields[name] = [...(Array.isArray(existing) ? existing : [existing]), value];
+	}
+	return Object.keys(fields).length > 0 ? fields : undefined;
+}
+
 /** The HTTP response carried by an error (its `response`, or one of its causes'), if any. */
 export function responseInError(error: unknown): RawResponse | undefined {
 	return (
@@ -48,7 +76,7 @@ export function responseInError(error: unknown): RawResponse | undefined {
 		}) ??
 		// n8n 1.x keeps only the status of what it threw (NodeApiError.httpCode), not the response.
 		(error instanceof NodeApiError && /^[1-5]\d\d$/.test(String(error.httpCode))
-			? { status: Number(error.httpCode), headers: {}, json: undefined }
+			? { status: Number(error.httpCode), headers: {}, json: undefined, text: undefined }
 			: undefined)
 	);
 }

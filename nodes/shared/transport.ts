@@ -20,13 +20,14 @@ import {
 	rateLimitWait,
 	readRateLimitHint,
 } from './retry';
-import { networkErrorCode, responseInError, toRawResponse } from './response';
+import { networkErrorCode, readFormBody, responseInError, toRawResponse } from './response';
 import { RunStopped, runCredentials, runSettings } from './runSettings';
 import { describeZodIssue } from './schemas';
 import { NO_REDIRECTS } from './urls';
 
 export interface ApiRequest<T> {
-	method: 'GET' | 'POST';
+	/** A DELETE (revoking something) is repeated only on 429, like a mint. */
+	method: 'GET' | 'POST' | 'DELETE';
 	/** Appended to the provider's base URL; path segments must already be encoded. */
 	path: string;
 	qs?: IDataObject;
@@ -49,6 +50,17 @@ export interface ApiRequest<T> {
 	 * call as a form POST to one endpoint (an RPC-style API). Retried like a GET.
 	 */
 	reads?: boolean;
+	/**
+	 * How the success body is read before `schema` parses it: JSON (default),
+	 * a form-encoded answer (`readFormBody`), as older APIs answer, or the
+	 * body's text, for an API in another format (XML) whose schema reads it.
+	 */
+	answer?: AnswerFormat;
+	/**
+	 * The provider account this request acts as, through the provider's
+	 * "login as" (ProviderApi.actingAs); default: the credential's own.
+	 */
+	actAs?: string;
 	/** Parses the success body; the rest of the code sees only what it returns. */
 	schema: ZodType<T, ZodTypeDef, unknown>;
 	itemIndex?: number;
@@ -78,6 +90,7 @@ export async function apiRequest<T>(
 	const origin = safeOrigin(baseUrl);
 	const signal = settings.signal ?? ('getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined);
 	const options = httpOptions(api, request, baseUrl, credentials, policy, signal);
+	const sendAs = actingCredentials(api, credentials, request.actAs);
 	const gate = TRAFFIC.for(trafficKey(api, origin, credentials), api.traffic ?? SAAS_API);
 
 	/** A stop of the run passes through as it is; a cancel says so. */
@@ -111,7 +124,7 @@ export async function apiRequest<T>(
 		let answer: Answer = {};
 		let outcome: Outcome;
 		try {
-			const sent = await sendOnce(ctx, api, options, credentials, signal);
+			const sent = await sendOnce(ctx, api, options, sendAs, signal);
 			response = sent.response;
 			if (!response) {
 				if (signal?.aborted) throw stopped(sent.error);
@@ -131,9 +144,10 @@ export async function apiRequest<T>(
 		if (decision.kind === 'fail') throw fail(decision.failure);
 		if (decision.kind === 'done') {
 			const answered = response as RawResponse;
-			const parsed = request.schema.safeParse(api.answersIn === 'text' ? (answered.text ?? '') : answered.json);
+			const body = readAnswer(answered, request.answer ?? 'json');
+			const parsed = request.schema.safeParse(body);
 			if (parsed.success) return parsed.data;
-			throw fail(invalidResponseFailure(api, response as RawResponse, describeZodIssue(parsed.error)));
+			throw fail(invalidResponseFailure(api, answered, describeZodIssue(parsed.error), { expected: request.answer ?? 'json', read: body !== undefined }));
 		}
 		history = decision.history;
 		try {
@@ -143,6 +157,23 @@ export async function apiRequest<T>(
 			throw stopped(error);
 		}
 	}
+}
+
+export type AnswerFormat = 'json' | 'form' | 'text';
+
+/** The success body as a request's schema reads it; undefined for a body that is not of its format. */
+function readAnswer(response: RawResponse, format: AnswerFormat): unknown {
+	if (format === 'text') return response.text ?? '';
+	// An empty form answer is an empty form; anything else that is not a form is not one.
+	if (format === 'form') return readFormBody(response.text) ?? ((response.text ?? '').trim() === '' ? {} : undefined);
+	return response.json;
+}
+
+/** The credential data a request authenticates with: its own, or as the account it acts as. */
+function actingCredentials(api: ProviderApi, credentials: ICredentialDataDecryptedObject, account: string | undefined): ICredentialDataDecryptedObject {
+	if (account === undefined) return credentials;
+	if (!api.actingAs) throw new Error(`${api.provider.displayName} cannot act as another account`);
+	return api.actingAs(credentials, account);
 }
 
 function httpOptions<T>(

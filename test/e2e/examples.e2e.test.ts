@@ -16,6 +16,7 @@ import { ssoLinkSchema } from '../../nodes/shared/schemas';
 import { hostUpAccountId, hostUpSiteId } from '../sandbox/hostup';
 import { CPANEL_ACCOUNTS, CPANEL_SUSPENDED_USER, WHM_RESELLER } from '../sandbox/cpanel';
 import { PLESK_CUSTOMERS } from '../sandbox/plesk';
+import { DA_ADMIN, DA_KEYLESS_USER, directAdminUsersOf } from '../sandbox/directAdmin';
 import { Sandbox } from '../sandbox/server';
 import { WHMCS_CLIENT, WHMCS_OTHER_SERVICE, WHMCS_SERVICE, WHMCS_SERVICES, WHMCS_SSO_BLOCKED_CLIENT } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
@@ -64,6 +65,7 @@ describe('examples/', () => {
 			'onboarding-webhook.json',
 			'support-desk-cpanel.json',
 			'support-desk-plesk.json',
+			'support-desk-directadmin.json',
 			'support-desk-sso-link.json',
 			'whmcs-order-paid.json',
 		]);
@@ -81,7 +83,7 @@ describe('examples/', () => {
 describe('the package in n8n', () => {
 	it('n8n loads every node type of the package (n8n export:nodes)', async () => {
 		const { nodes, credentials } = packageTypes();
-		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'whmcs', 'cpanel', 'ssoLink', 'plesk']);
+		expect(nodes).toEqual(['hostUp', 'installatron', 'mailUp', 'wisecp', 'whmcs', 'cpanel', 'ssoLink', 'plesk', 'directAdmin']);
 		const loaded = await n8n.nodeTypes();
 		for (const name of nodes) {
 			const type = loaded.find((entry) => entry.name === `n8n-nodes-sso-link.${name}`);
@@ -147,7 +149,7 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		const published = examples
 			.filter(({ workflow }) => webhookPaths(workflow).length > 0 || mcpPaths(workflow).length > 0)
 			.map(({ workflow }) => workflow.id);
-		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportCpanel01', 'exSupportPlesk001', 'exSupportDeskSso01', 'exWhmcsOrderPaid01']);
+		expect(published).toEqual(['exAiAgentMcpSso01', 'exOnboardingLink01', 'exSupportCpanel01', 'exSupportDirAdm01', 'exSupportPlesk001', 'exSupportDeskSso01', 'exWhmcsOrderPaid01']);
 		// n8n 2.40.7: `publish:workflow` (`update:workflow --active=true` is deprecated and does the same).
 		for (const id of published) await n8n.publishWorkflow(id);
 		server = await n8n.start();
@@ -195,12 +197,14 @@ describe('n8n start with the webhook and MCP examples published', () => {
 			whmcsApiSandbox1: 'OK: WHMCS accepted the API credential for CreateSsoToken and GetClients',
 			cpanelApiSandbx1: `OK: WHM accepted the token of root; it lists ${CPANEL_ACCOUNTS.length} accounts`,
 			pleskApiSandbox1: `OK: Plesk accepted the login admin; it lists ${PLESK_CUSTOMERS.length} customers`,
+			directAdminSbx01: `OK: DirectAdmin accepted ${DA_ADMIN.username} (administrator); it lists ${directAdminUsersOf(DA_ADMIN.username).length} users`,
 		});
 		// The WISECP test minted nothing: user 0. Nor did the WHMCS and cPanel & WHM tests.
 		expect(sandbox.wisecp.ssoRequests).toEqual([{ user_id: 0 }]);
 		expect(sandbox.whmcs.ssoGrants).toEqual([]);
 		expect(sandbox.cpanel.sessions).toEqual([]);
 		expect(sandbox.plesk.sessions).toEqual([]);
+		expect(sandbox.directAdmin.loginUrls).toEqual([]);
 
 		// And it fails what WISECP refuses, though WISECP answers HTTP 200: the key edited in the
 		// editor and tested before saving, as the editor sends it.
@@ -418,6 +422,42 @@ describe('n8n start with the webhook and MCP examples published', () => {
 		expect(noAddress.json).toMatchObject({ error: expect.stringMatching(/^Invalid "User IP": it is empty/), code: 'invalid_parameter' });
 		expect(sandbox.plesk.sessions).toEqual([]);
 		expect(sandbox.plesk.calls.map((call) => call.login)).toEqual(['nosuchuser']);
+	});
+
+	it("support desk (DirectAdmin): a link for the agent's address, living 15 minutes, that opens once", async () => {
+		const answer = await post('support-directadmin', { ticket: 'T-1042', username: 'bob', agentIp: '127.0.0.1' });
+		expect(answer.status).toBe(200);
+		expect(Object.keys(answer.json).sort()).toEqual(['expiresAt', 'loginUrl', 'ticket', 'user']);
+		expect([answer.json.ticket, answer.json.user]).toEqual(['T-1042', 'bob']);
+		const [stored] = sandbox.directAdmin.loginUrls;
+		expect(stored).toMatchObject({ user: 'bob', createdBy: DA_ADMIN.username, allowNetworks: ['127.0.0.1'] });
+		expect(Date.parse(String(answer.json.expiresAt))).toBe(stored.expires.getTime());
+		expect(stored.expires.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+		expect(stored.expires.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+		expect(await openLink(String(answer.json.loginUrl))).toBe(303);
+		expect(await openLink(String(answer.json.loginUrl))).toBe(403);
+		// Another agent's address: the link is minted for it, and does not open from here.
+		const elsewhere = await post('support-directadmin', { ticket: 'T-1043', username: 'alice', agentIp: '198.51.100.0/24' });
+		expect(await openLink(String(elsewhere.json.loginUrl))).toBe(403);
+		expect(sandbox.directAdmin.secretInRequest).toBe(0);
+	});
+
+	it("support desk (DirectAdmin): DirectAdmin's refusals and bad input answer 404, 409 and 400, and mint nothing", async () => {
+		expect(await post('support-directadmin', { username: DA_KEYLESS_USER })).toEqual({
+			status: 409,
+			json: { error: `DirectAdmin denied ${DA_KEYLESS_USER} a login link (ACCESS_DENIED)`, code: 'login_keys_not_allowed' },
+		});
+		expect(await post('support-directadmin', { username: 'nosuchuser' })).toEqual({
+			status: 404,
+			json: { error: 'DirectAdmin did not let admin log in as nosuchuser (UNAUTHORIZED)', code: 'cannot_login_as' },
+		});
+		const badName = await post('support-directadmin', { username: 'admin|bob' });
+		expect(badName.status).toBe(400);
+		expect(badName.json).toMatchObject({ error: expect.stringMatching(/^Invalid "User"/), code: 'invalid_parameter' });
+		const badIp = await post('support-directadmin', { username: 'bob', agentIp: 'office' });
+		expect(badIp.status).toBe(400);
+		expect(badIp.json.error).toMatch(/^Invalid "Allowed Networks": "office" is not an IPv4 or IPv6 address/);
+		expect(sandbox.directAdmin.loginUrls).toEqual([]);
 	});
 
 	it('AI agents (MCP): the example serves its two tools, which return working links and errors the model can read', async () => {

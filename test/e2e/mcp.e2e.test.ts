@@ -19,6 +19,7 @@ import { INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } from '../sandbox/installatro
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { CPANEL_SUSPENDED_USER, WHM_TOKEN } from '../sandbox/cpanel';
 import { PLESK_ADMIN } from '../sandbox/plesk';
+import { DA_ADMIN, DA_KEYLESS_USER } from '../sandbox/directAdmin';
 import { WHMCS_API_CREDENTIAL, WHMCS_CLIENT, WHMCS_KEY, WHMCS_SSO_BLOCKED_CLIENT } from '../sandbox/whmcs';
 import { Sandbox } from '../sandbox/server';
 import { WISECP_KEYS } from '../sandbox/wisecp';
@@ -100,6 +101,17 @@ const TOOLS = [
 		},
 	},
 	{
+		name: 'directadmin_login_link',
+		type: 'n8n-nodes-sso-link.directAdminTool',
+		credentials: credential('directAdminApi'),
+		parameters: {
+			resource: 'user',
+			operation: 'createSsoLink',
+			username: rl(fromAI('username', 'The DirectAdmin user name: lowercase letters and digits')),
+			options: {},
+		},
+	},
+	{
 		name: 'sso_link_wisecp_tickets',
 		type: 'n8n-nodes-sso-link.ssoLinkTool',
 		credentials: credential('wisecpApi'),
@@ -141,6 +153,7 @@ const SECRETS = [
 	WHMCS_KEY,
 	WHM_TOKEN,
 	PLESK_ADMIN.password,
+	DA_ADMIN.password,
 ];
 
 let sandbox: Sandbox;
@@ -187,6 +200,7 @@ it('lists one tool per node, named after its node, asking for the ids its $fromA
 		whmcs_client_area_link: ['clientId'],
 		cpanel_login_link: ['username'],
 		plesk_login_link: ['login', 'userIp'],
+		directadmin_login_link: ['username'],
 		sso_link_wisecp_tickets: ['userId'],
 	});
 	expect(byName.hostup_wp_admin_link.inputSchema.properties?.siteId).toEqual({
@@ -205,6 +219,7 @@ it('lists one tool per node, named after its node, asking for the ids its $fromA
 		whmcs_client_area_link: 'Create a client area login link in WHMCS',
 		cpanel_login_link: 'Create a login link for an account in cPanel & WHM',
 		plesk_login_link: 'Create a login link for a customer in Plesk',
+		directadmin_login_link: 'Create a login link for a user in DirectAdmin',
 		sso_link_wisecp_tickets: expect.stringContaining("the link enters the model's context"),
 	});
 });
@@ -269,6 +284,13 @@ describe('each tool returns a working login link to the model', () => {
 			expectedMinted: () => [{ login: 'acme', userIp: '127.0.0.1', caller: 'admin' }],
 		},
 		{
+			tool: 'directadmin_login_link',
+			args: () => ({ username: 'bob' }),
+			link: () => ({ provider: 'directadmin', target: 'controlPanel', resourceId: 'bob', singleUse: true }),
+			minted: () => sandbox.directAdmin.loginUrls.map(({ user, createdBy, allowNetworks }) => ({ user, createdBy, allowNetworks })),
+			expectedMinted: () => [{ user: 'bob', createdBy: DA_ADMIN.username, allowNetworks: [] }],
+		},
+		{
 			tool: 'sso_link_wisecp_tickets',
 			args: () => ({ userId: '11' }),
 			link: () => ({ provider: 'wisecp', target: 'clientArea', resourceId: '11', singleUse: true }),
@@ -286,7 +308,8 @@ describe('each tool returns a working login link to the model', () => {
 		expect(ssoLinkSchema.parse(items[0])).toMatchObject(link());
 		// One call, one link: n8n does not run the tool node again for the execution it records.
 		expect(minted()).toEqual(expectedMinted());
-		expect(await openLink(ssoLinkSchema.parse(items[0]).url)).toBe(200);
+		// DirectAdmin's login URL answers 303 to the panel.
+		expect(await openLink(ssoLinkSchema.parse(items[0]).url)).toBe(tool === 'directadmin_login_link' ? 303 : 200);
 	});
 });
 
@@ -348,6 +371,19 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 			error: 'Invalid "User IP": "the customer" is not one IPv4 or IPv6 address',
 			details: 'no request was sent',
 		},
+		{
+			tool: 'directadmin_login_link',
+			args: { username: DA_KEYLESS_USER },
+			error: `DirectAdmin denied ${DA_KEYLESS_USER} a login link (ACCESS_DENIED)`,
+			details: 'DirectAdmin error code: login_keys_not_allowed',
+		},
+		{
+			tool: 'directadmin_login_link',
+			args: { username: 'nosuchuser' },
+			error: 'DirectAdmin did not let admin log in as nosuchuser (UNAUTHORIZED)',
+			details: 'DirectAdmin error code: cannot_login_as',
+		},
+		{ tool: 'directadmin_login_link', args: { username: 'admin|bob' }, error: /^Invalid "User": "admin\|bob" is not /, details: 'no request was sent' },
 	];
 
 	it.each(cases)('$tool $args', async ({ tool, args, error, details }) => {
@@ -366,6 +402,7 @@ describe('a wrong id gives the model an error it can read, and the server keeps 
 		expect(sandbox.whmcs.ssoGrants).toEqual([]);
 		expect(sandbox.cpanel.sessions).toEqual([]);
 		expect(sandbox.plesk.sessions).toEqual([]);
+		expect(sandbox.directAdmin.loginUrls).toEqual([]);
 		// The session still works after the error.
 		const next = await callTool('hostup_control_panel_link', { accountId: hostUpAccountId(0) });
 		expect(next.isError).toBe(false);

@@ -17,6 +17,7 @@ import { INSTALLATRON_KEYS } from '../sandbox/installatron';
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { WHM_TOKEN } from '../sandbox/cpanel';
 import { PLESK_ADMIN } from '../sandbox/plesk';
+import { DA_ADMIN } from '../sandbox/directAdmin';
 import { WHMCS_API_CREDENTIAL, WHMCS_KEY, whmcsCredentialData } from '../sandbox/whmcs';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
@@ -583,6 +584,7 @@ export const SANDBOX_CREDENTIALS = {
 	whmcsApi: { id: 'whmcsApiSandbox1', name: 'WHMCS sandbox' },
 	cpanelApi: { id: 'cpanelApiSandbx1', name: 'cPanel & WHM sandbox' },
 	pleskApi: { id: 'pleskApiSandbox1', name: 'Plesk sandbox' },
+	directAdminApi: { id: 'directAdminSbx01', name: 'DirectAdmin sandbox' },
 } as const;
 
 /**
@@ -635,6 +637,12 @@ export function sandboxCredentials(baseUrl: (prefix: string, options?: { https?:
 				password: PLESK_ADMIN.password,
 				allowUnauthorizedCerts: true,
 			},
+		},
+		{
+			...ids.directAdminApi,
+			type: 'directAdminApi',
+			// DirectAdmin over the self-signed HTTPS listener, as its port 2222 usually is.
+			data: { baseUrl: baseUrl('directadmin', { https: true }), username: DA_ADMIN.username, password: DA_ADMIN.password, allowUnauthorizedCerts: true },
 		},
 	];
 }

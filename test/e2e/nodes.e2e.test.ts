@@ -13,6 +13,7 @@ import { INSTALLATRON_DB_PASSWORDS, INSTALLATRON_INSTALLS, INSTALLATRON_KEYS } f
 import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { CPANEL_ACCOUNTS, CPANEL_SUSPENDED_USER, WHM_TOKEN } from '../sandbox/cpanel';
 import { PLESK_ADMIN, PLESK_CUSTOMERS } from '../sandbox/plesk';
+import { DA_ADMIN, DA_KEYLESS_USER, directAdminUsersOf } from '../sandbox/directAdmin';
 import {
 	WHMCS_API_CREDENTIAL,
 	WHMCS_CLIENT,
@@ -41,6 +42,7 @@ const whmcsCredential = { whmcsApi: SANDBOX_CREDENTIALS.whmcsApi };
 const cpanelCredential = { cpanelApi: SANDBOX_CREDENTIALS.cpanelApi };
 // Plesk's own credential (the administrator, over self-signed HTTPS), as npm start imports it.
 const pleskCredential = { pleskApi: SANDBOX_CREDENTIALS.pleskApi };
+const directAdminCredential = { directAdminApi: SANDBOX_CREDENTIALS.directAdminApi };
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
@@ -55,6 +57,7 @@ const SSO_LINK_CHAIN = [
 	{ name: 'cpanel', credentials: cpanelCredential, parameters: { provider: 'cpanel', username: rl('alice'), service: 'webmaild' } },
 	// Opened from this machine below: the user's address is the loopback.
 	{ name: 'plesk', credentials: pleskCredential, parameters: { provider: 'plesk', login: rl('jdoe'), userIp: '127.0.0.1' } },
+	{ name: 'directAdmin', credentials: directAdminCredential, parameters: { provider: 'directAdmin', username: rl('carol'), options: {} } },
 	{
 		name: 'custom WHMCS',
 		credentials: { ssoLinkCustomApi: { id: 'whmcsSandbox0001', name: 'WHMCS sandbox' } },
@@ -115,7 +118,7 @@ beforeAll(async () => {
 			type: 'ssoLinkCustomApi',
 			data: { baseUrl: sandbox.baseUrl('cpanel'), keyLocation: 'header', headerName: 'Authorization', apiKey: `whm root:${WHM_TOKEN}` },
 		},
-		...sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)).filter(({ type }) => type === 'whmcsApi' || type === 'cpanelApi' || type === 'pleskApi'),
+		...sandboxCredentials((prefix, options) => sandbox.baseUrl(prefix, options)).filter(({ type }) => type === 'whmcsApi' || type === 'cpanelApi' || type === 'pleskApi' || type === 'directAdminApi'),
 	]);
 	await n8n.importWorkflows([
 		manualWorkflow('e2eHostUpWpLink', 'HostUp wp-admin link', [
@@ -251,6 +254,31 @@ beforeAll(async () => {
 				credentials: pleskCredential,
 				onError: 'continueRegularOutput',
 				parameters: { resource: 'customer', operation: 'createSsoLink', login: rl('nosuchuser'), userIp: '127.0.0.1' },
+			},
+		]),
+		manualWorkflow('e2eDirectAdminLink', 'DirectAdmin link', [
+			{
+				name: 'DirectAdmin',
+				type: 'n8n-nodes-sso-link.directAdmin',
+				credentials: directAdminCredential,
+				parameters: {
+					resource: 'user',
+					operation: 'createSsoLink',
+					username: { __rl: true, mode: 'list', value: 'bob' },
+					options: { allowNetworks: '127.0.0.1, ::1', expiresInMinutes: 15, redirectUrl: '/evo/user/email/accounts' },
+				},
+			},
+		]),
+		manualWorkflow('e2eDirectAdminUsers', 'DirectAdmin users', [
+			{ name: 'DirectAdmin', type: 'n8n-nodes-sso-link.directAdmin', credentials: directAdminCredential, parameters: { resource: 'user', operation: 'getMany', returnAll: true } },
+		]),
+		manualWorkflow('e2eDirectAdminKeyless', 'DirectAdmin continue on fail', [
+			{
+				name: 'DirectAdmin',
+				type: 'n8n-nodes-sso-link.directAdmin',
+				credentials: directAdminCredential,
+				onError: 'continueRegularOutput',
+				parameters: { resource: 'user', operation: 'createSsoLink', username: rl(DA_KEYLESS_USER) },
 			},
 		]),
 		manualWorkflow('e2eSsoLinkEveryProvider', 'SSO Link, every provider', SSO_LINK_CHAIN),
@@ -558,6 +586,43 @@ describe('Plesk', () => {
 	});
 });
 
+describe('DirectAdmin', () => {
+	it('mints a one-time link through login-as over self-signed HTTPS, for the networks and lifetime set', async () => {
+		const result = await n8n.execute('e2eDirectAdminLink');
+		expect(result.status).toBe('success');
+		const items = outputOf(result, 'DirectAdmin');
+		expect(items).toHaveLength(1);
+		const link = ssoLinkSchema.parse(items[0]);
+		expect(link).toMatchObject({ provider: 'directadmin', target: 'controlPanel', resourceId: 'bob', singleUse: true });
+		const [stored] = sandbox.directAdmin.loginUrls;
+		expect(stored).toMatchObject({ user: 'bob', createdBy: DA_ADMIN.username, allowNetworks: ['127.0.0.1', '::1'], redirectURL: '/evo/user/email/accounts' });
+		// DirectAdmin's `expires`, exactly what was asked: 15 minutes, not its default of days.
+		expect(Date.parse(String(link.expiresAt))).toBe(stored.expires.getTime());
+		expect(Date.parse(String(link.expiresAt)) - Date.parse(link.createdAt)).toBeGreaterThan(14 * 60_000);
+		expect(Date.parse(String(link.expiresAt)) - Date.parse(link.createdAt)).toBeLessThanOrEqual(15 * 60_000);
+		expect(sandbox.directAdmin.secretInRequest).toBe(0);
+		expect(await openLink(link.url)).toBe(303);
+		expect(await openLink(link.url)).toBe(403);
+		expect(JSON.stringify(result)).not.toContain(DA_ADMIN.password);
+	});
+
+	it('lists every user for the administrator', async () => {
+		const result = await n8n.execute('e2eDirectAdminUsers');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'DirectAdmin').map((item) => item.id)).toEqual(directAdminUsersOf(DA_ADMIN.username));
+		expect(sandbox.directAdmin.loginUrls).toEqual([]);
+	});
+
+	it("continues on fail with the contract error item, in DirectAdmin's words", async () => {
+		const result = await n8n.execute('e2eDirectAdminKeyless');
+		expect(result.status).toBe('success');
+		expect(outputOf(result, 'DirectAdmin')).toEqual([
+			{ error: `DirectAdmin denied ${DA_KEYLESS_USER} a login link (ACCESS_DENIED)`, code: 'login_keys_not_allowed', httpCode: 403, provider: 'directadmin' },
+		]);
+		expect(sandbox.directAdmin.loginUrls).toEqual([]);
+	});
+});
+
 describe('SSO Link', () => {
 	it('mints a link for every provider choice, all with the same output shape', async () => {
 		const result = await n8n.execute('e2eSsoLinkEveryProvider');
@@ -571,6 +636,7 @@ describe('SSO Link', () => {
 			whmcs: ['whmcs', 'clientArea'],
 			cpanel: ['cpanel', 'webmail'],
 			plesk: ['plesk', 'controlPanel'],
+			directAdmin: ['directadmin', 'controlPanel'],
 			'custom WHMCS': ['custom', 'custom'],
 			'custom cPanel': ['custom', 'custom'],
 		};
@@ -580,7 +646,8 @@ describe('SSO Link', () => {
 			const link = ssoLinkSchema.parse(items[0]);
 			expect(Object.keys(items[0]).sort()).toEqual(['createdAt', 'expiresAt', 'expiresInSeconds', 'provider', 'resourceId', 'singleUse', 'target', 'url']);
 			expect([link.provider, link.target]).toEqual([provider, target]);
-			expect(await openLink(link.url)).toBe(200);
+			// DirectAdmin's login URL answers 303 to the panel.
+			expect(await openLink(link.url)).toBe(provider === 'directadmin' ? 303 : 200);
 		}
 		// The two native providers got what their own nodes send.
 		expect(sandbox.whmcs.ssoGrants).toMatchObject([
@@ -593,5 +660,6 @@ describe('SSO Link', () => {
 			{ user: 'bob', service: 'cpaneld', whmUser: 'root' },
 		]);
 		expect(sandbox.plesk.sessions).toMatchObject([{ login: 'jdoe', userIp: '127.0.0.1', used: true }]);
+		expect(sandbox.directAdmin.loginUrls).toMatchObject([{ user: 'carol', createdBy: DA_ADMIN.username }]);
 	});
 });

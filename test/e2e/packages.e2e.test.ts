@@ -69,6 +69,12 @@ const SERVICES: Record<string, { node: string; credential: keyof typeof SANDBOX_
 		parameters: { resource: 'customer', operation: 'createSsoLink', login: rl('acme'), userIp: '127.0.0.1' },
 		output: ['plesk', 'controlPanel'],
 	},
+	directadmin: {
+		node: 'directAdmin',
+		credential: 'directAdminApi',
+		parameters: { resource: 'user', operation: 'createSsoLink', username: rl('bob'), options: { expiresInMinutes: 5 } },
+		output: ['directadmin', 'controlPanel'],
+	},
 };
 
 const PER_SERVICE = listPackages(PACKAGE_ROOT)
@@ -123,7 +129,8 @@ async function expectLinks(result: ExecutionResult, services: string[]): Promise
 		const link = ssoLinkSchema.parse(items[0]);
 		expect([link.provider, link.target]).toEqual(SERVICES[service].output);
 		// Installatron's sandbox link is a login form post target; the others open once.
-		if (service !== 'installatron') expect(await openLink(link.url)).toBe(200);
+		// DirectAdmin's login URL answers 303 to the panel, as DirectAdmin does.
+		if (service !== 'installatron') expect(await openLink(link.url)).toBe(service === 'directadmin' ? 303 : 200);
 	}
 }
 

@@ -59,7 +59,7 @@ beforeEach(() => {
 
 const PERSISTENT_FAULT = 1000;
 
-const LOGIN_LINK = /\/(hostup|installatron|mailup|wisecp|whmcs|cpanel)\/login\/[A-Za-z0-9_-]{8,}|PLESKSESSID=/;
+const LOGIN_LINK = /\/(hostup|installatron|mailup|wisecp|whmcs|cpanel)\/login\/[A-Za-z0-9_-]{8,}|PLESKSESSID=|\/directadmin\/api\/login\/url\?key=[A-Za-z0-9]{8,}/;
 
 /** The error part of what a user sees: the node error, and the error items of a Continue On Fail run. */
 function errorText(run: NodeRun): string {

@@ -15,11 +15,12 @@ import { MAILUP_ACCOUNT } from '../sandbox/mailup';
 import { WHMCS_API_CREDENTIAL, WHMCS_API_CREDENTIALS, WHMCS_KEY, WHMCS_SSO_BLOCKED_CLIENT, whmcsCredentialData } from '../sandbox/whmcs';
 import { CPANEL_SUSPENDED_USER, WHM_RESELLER, WHM_TOKEN } from '../sandbox/cpanel';
 import { PLESK_ADMIN, PLESK_KEYS, PLESK_RESELLER } from '../sandbox/plesk';
+import { DA_ADMIN, DA_KEYLESS_USER, DA_RESELLER } from '../sandbox/directAdmin';
 import type { Sandbox } from '../sandbox/server';
 import type { FaultSpec } from '../sandbox/types';
 import { WISECP_KEYS } from '../sandbox/wisecp';
 
-export const COLUMNS = ['HostUp', 'Installatron', 'MailUp', 'WISECP', 'WHMCS', 'cPanel', 'Plesk', 'Custom'] as const;
+export const COLUMNS = ['HostUp', 'Installatron', 'MailUp', 'WISECP', 'WHMCS', 'cPanel', 'Plesk', 'DirectAdmin', 'Custom'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /** One way of driving one provider: a node, its parameters, and the request a fault hits. */
@@ -75,6 +76,11 @@ function pleskCredentials(sandbox: Sandbox, overrides: Record<string, unknown> =
 	};
 }
 const ACME_SITE = hostUpSiteId(0, 0);
+
+/** DirectAdmin over plain HTTP with the administrator's password. */
+function directAdminCredentials(sandbox: Sandbox, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
+	return { directAdminApi: { baseUrl: sandbox.baseUrl('directadmin'), username: DA_ADMIN.username, password: DA_ADMIN.password, allowUnauthorizedCerts: false, ...overrides } };
+}
 
 function linkOf(provider: string) {
 	return (item: INodeExecutionData) => {
@@ -188,6 +194,20 @@ export const CASES: ProviderCase[] = [
 		credentials: (sandbox) => cpanelCredentials(sandbox),
 		secrets: () => [WHM_TOKEN],
 		checkSuccess: linkOf('cpanel'),
+	},
+	{
+		id: 'directadmin',
+		column: 'DirectAdmin',
+		name: 'DirectAdmin user link',
+		prefix: 'directadmin',
+		method: 'POST',
+		path: '/api/login-keys/urls',
+		displayName: 'DirectAdmin',
+		type: 'directAdmin',
+		parameters: { resource: 'user', operation: 'createSsoLink', username: byId('bob') },
+		credentials: (sandbox) => directAdminCredentials(sandbox),
+		secrets: () => [DA_ADMIN.password],
+		checkSuccess: linkOf('directadmin'),
 	},
 	{
 		id: 'plesk',
@@ -328,6 +348,9 @@ function statusError(
 				: { code: `http_${status}`, message },
 		// Plesk documents no HTTP error statuses: a proxy's status, the words of the packet (errcode-less), the status as the code.
 		Plesk: { code: `http_${status}`, message },
+		// DirectAdmin's JSON `{ type, message }`: its words for the type, then the message. A 401 on the
+		// mint while the credential works is a refused login-as (the node asks once more to tell).
+		DirectAdmin: directAdminError(status, code, message),
 		Custom: { code: `http_${status}`, message },
 	};
 	const expected = byColumn[c.column];
@@ -339,6 +362,14 @@ function statusError(
 		requestsPerItem: 1,
 		...more,
 	};
+}
+
+/** The DirectAdmin node's account of the sandbox's `{ type: CODE, message }` body. */
+function directAdminError(status: number, code: string, message: string): { code: string; message: string } {
+	const type = code.toUpperCase();
+	if (type === 'UNAUTHORIZED') return { code: 'cannot_login_as', message: 'DirectAdmin did not let admin log in as bob (UNAUTHORIZED)' };
+	const words: Record<string, string> = { INTERNAL_ERROR: 'DirectAdmin failed', NOT_FOUND: 'DirectAdmin does not know this API' };
+	return { code, message: `${words[type] ?? `DirectAdmin answered HTTP ${status}`} (${type}): ${message}` };
 }
 
 /** WISECP's legacy errors carry no code; the node reads one from the message, else from the HTTP status. */
@@ -384,7 +415,9 @@ function statusFaultRow(status: number, code: string, message: string, options: 
 }
 
 function tooManyRequests(c: ProviderCase): string {
-	return c.column === 'HostUp' ? 'Too many requests: Too many requests. Retry after the limit resets.' : 'Too many requests. Retry after the limit resets.';
+	if (c.column === 'HostUp') return 'Too many requests: Too many requests. Retry after the limit resets.';
+	if (c.column === 'DirectAdmin') return 'DirectAdmin answered HTTP 429 (RATE_LIMIT_EXCEEDED): Too many requests. Retry after the limit resets.';
+	return 'Too many requests. Retry after the limit resets.';
 }
 
 function rateLimitCode(c: ProviderCase): string {
@@ -429,6 +462,8 @@ const LINK_ONLY_ANSWERS: Record<string, { omit: string[]; set: Record<string, un
 	whmcs: { omit: ['result', 'access_token'], set: { warnings: [], server: { node: 'whmcs-2' } } },
 	// WHM's `expires` gone: the link is kept, and when it ends is unknown.
 	cpanel: { omit: ['metadata', 'data.expires', 'data.session', 'data.cp_security_token'], set: { 'data.redirect_hint': 'login', trace: { id: 'w-1' } }, nulls: ['expiresAt'] },
+	// DirectAdmin's `expires` gone: the link is kept, and when it ends is unknown.
+	directadmin: { omit: ['id', 'expires', 'created', 'createdBy', 'allowNetworks'], set: { owner: { name: 'bob' }, version: 2 }, nulls: ['expiresAt'] },
 	custom: { omit: ['access_token'], set: { meta: { node: 'whmcs-2' } } },
 };
 
@@ -508,6 +543,7 @@ export const ROWS: Row[] = [
 				WISECP: /^WISECP answered HTTP 502 with a page that is not its API$/,
 				WHMCS: /^WHMCS answered HTTP 502 with something other than its API's JSON$/,
 				cPanel: /^WHM answered HTTP 502 with something other than its API's JSON$/,
+				DirectAdmin: /^DirectAdmin answered HTTP 502$/,
 				Plesk: /^Plesk answered HTTP 502 with something other than its API's XML$/,
 				Custom: /^The provider answered HTTP 502$/,
 			};
@@ -575,7 +611,7 @@ export const ROWS: Row[] = [
 			);
 		},
 		expect(c) {
-			const prefix = c.column === 'HostUp' ? 'Internal server error: ' : '';
+			const prefix = c.column === 'HostUp' ? 'Internal server error: ' : c.column === 'DirectAdmin' ? 'DirectAdmin failed (INTERNAL_ERROR): ' : '';
 			const code = ['WISECP', 'WHMCS', 'cPanel', 'Plesk', 'Custom'].includes(c.column) ? 'http_500' : 'internal_error';
 			return {
 				ok: false,
@@ -609,7 +645,7 @@ export const ROWS: Row[] = [
 	},
 	{
 		fault: 'Success answer with the link only: documented extras missing, unknown fields added (HTTP 200)',
-		only: ['hostupLink', 'installatron', 'mailup', 'wisecp', 'whmcs', 'cpanel', 'custom'],
+		only: ['hostupLink', 'installatron', 'mailup', 'wisecp', 'whmcs', 'cpanel', 'directadmin', 'custom'],
 		arrange(sandbox, c) {
 			const { omit, set } = LINK_ONLY_ANSWERS[c.id];
 			aim(sandbox, c, { kind: 'reshape', omit, set }, PERSISTENT);
@@ -944,6 +980,63 @@ export const ROWS: Row[] = [
 		}),
 	},
 	{
+		fault: 'DirectAdmin: wrong password or Login Key (HTTP 401, `UNAUTHORIZED`)',
+		only: ['directadmin'],
+		arrange: (sandbox) => ({ credentials: directAdminCredentials(sandbox, { password: 'WrongSandboxPassword123' }), secrets: ['WrongSandboxPassword123'] }),
+		expect: () => ({
+			ok: false,
+			code: 'unauthorized',
+			message: /^DirectAdmin refused the user name and password or Login Key \(UNAUTHORIZED\)$/,
+			httpCode: 401,
+			description: /Check the Username and Password/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: "DirectAdmin: login-as a user the reseller did not create (HTTP 401, `UNAUTHORIZED`)",
+		only: ['directadmin'],
+		arrange: (sandbox) => ({
+			credentials: directAdminCredentials(sandbox, { username: DA_RESELLER.username, password: DA_RESELLER.password }),
+			secrets: [DA_RESELLER.password],
+		}),
+		expect: () => ({
+			ok: false,
+			code: 'cannot_login_as',
+			message: new RegExp(`^DirectAdmin did not let ${DA_RESELLER.username} log in as bob \\(UNAUTHORIZED\\)$`),
+			httpCode: 401,
+			description: /a reseller may log in only as the users it created/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'DirectAdmin: Login Keys off for the user (HTTP 403, `ACCESS_DENIED`)',
+		only: ['directadmin'],
+		arrange: () => ({ parameters: { username: byId(DA_KEYLESS_USER) } }),
+		expect: () => ({
+			ok: false,
+			code: 'login_keys_not_allowed',
+			message: new RegExp(`^DirectAdmin denied ${DA_KEYLESS_USER} a login link \\(ACCESS_DENIED\\)$`),
+			httpCode: 403,
+			description: /Login Keys are not allowed/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
+		fault: 'DirectAdmin: the server makes the link live longer than asked (revoked)',
+		only: ['directadmin'],
+		arrange(sandbox) {
+			sandbox.directAdmin.quirks.ignoreExpires = true;
+		},
+		expect: () => ({
+			ok: false,
+			code: 'lifetime_not_honoured',
+			message: /^DirectAdmin made the link for bob work until \S+, longer than the 10 minutes asked/,
+			httpCode: null,
+			description: /The link was revoked/,
+			requestsPerItem: 1,
+		}),
+	},
+	{
 		fault: 'Custom: failure reported with HTTP 200 (`result: "error"`)',
 		only: ['custom'],
 		arrange: () => ({ parameters: { body: JSON.stringify({ action: 'CreateSsoToken', client_id: 999, responsetype: 'json' }) } }),
@@ -987,7 +1080,7 @@ export function renderFaultTable(): string {
 		lines.join('\n'),
 		'',
 		...deviations.map((text, index) => `${'†'.repeat(index + 1)} Not yet: this is what README promises, but today: ${text}\n`),
-		'HostUp cells show the login-link request (`link`, a POST) and the account listing (`list`, a GET) where they differ; WHMCS, cPanel and Plesk cells show Create SSO Link (cPanel\'s is a GET that makes a session, so it is not repeated as a read is; Plesk\'s is a POST of an XML packet, and Plesk answers its own errors with HTTP 200, so an HTTP error status there comes from a proxy in front of it); "Custom" is the SSO Link node\'s Custom provider set up for a WHMCS-shaped API. "retried → OK" means the node waited as told (or backed off), asked again and returned the normal output; every error names the provider\'s code (`code` in a Continue On Fail item). This table is generated by `test/faults/faults.test.ts` (`UPDATE_FAULT_TABLE=1`), which runs every cell.',
+		'HostUp cells show the login-link request (`link`, a POST) and the account listing (`list`, a GET) where they differ; WHMCS, cPanel, Plesk and DirectAdmin cells show Create SSO Link (cPanel\'s is a GET that makes a session, so it is not repeated as a read is; Plesk\'s is a POST of an XML packet, and Plesk answers its own errors with HTTP 200, so an HTTP error status there comes from a proxy in front of it); "Custom" is the SSO Link node\'s Custom provider set up for a WHMCS-shaped API. "retried → OK" means the node waited as told (or backed off), asked again and returned the normal output; every error names the provider\'s code (`code` in a Continue On Fail item). This table is generated by `test/faults/faults.test.ts` (`UPDATE_FAULT_TABLE=1`), which runs every cell.',
 		'',
 	].join('\n');
 }

@@ -11,6 +11,7 @@ import { InstallatronSandbox } from './installatron';
 import { MailUpSandbox } from './mailup';
 import { CpanelSandbox } from './cpanel';
 import { PleskSandbox } from './plesk';
+import { DirectAdminSandbox, DirectAdminWebSandbox } from './directAdmin';
 import { WhmcsSandbox } from './whmcs';
 import { WisecpSandbox } from './wisecp';
 import type {
@@ -75,7 +76,22 @@ export class Sandbox {
 
 	readonly plesk = new PleskSandbox();
 
-	readonly providers: ProviderSandbox[] = [this.hostup, this.installatron, this.mailup, this.wisecp, this.whmcs, this.cpanel, this.plesk];
+	readonly directAdmin = new DirectAdminSandbox();
+
+	/** The same server's web sites (not DirectAdmin's port): a wrong Base URL. */
+	readonly directAdminWeb = new DirectAdminWebSandbox();
+
+	readonly providers: ProviderSandbox[] = [
+		this.hostup,
+		this.installatron,
+		this.mailup,
+		this.wisecp,
+		this.whmcs,
+		this.cpanel,
+		this.plesk,
+		this.directAdmin,
+		this.directAdminWeb,
+	];
 
 	readonly requests: LoggedRequest[] = [];
 

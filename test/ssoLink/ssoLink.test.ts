@@ -395,6 +395,7 @@ describe('generated from the registry', () => {
 			'whmcs',
 			'cpanel',
 			'plesk',
+			'directAdmin',
 			'custom',
 		]);
 		const names = new Set(description.properties.map((property) => property.name));
@@ -413,6 +414,7 @@ describe('generated from the registry', () => {
 			'whmcsApi',
 			'cpanelApi',
 			'pleskApi',
+			'directAdminApi',
 			'ssoLinkCustomApi',
 		]);
 	});

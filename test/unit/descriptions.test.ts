@@ -36,7 +36,7 @@ it('pickers ask in plain English ("Select an account...")', async () => {
 			placeholders.add(String(property.modes?.find((mode) => mode.name === 'list')?.placeholder));
 		}
 	}
-	expect([...placeholders].sort()).toEqual(['Select a client...', 'Select a customer...', 'Select a domain...', 'Select a service...', 'Select a site...', 'Select an account...', 'Select an install...']);
+		expect([...placeholders].sort()).toEqual(['Select a client...', 'Select a customer...', 'Select a domain...', 'Select a service...', 'Select a site...', 'Select a user...', 'Select an account...', 'Select an install...']);
 });
 
 it('every way to create a link says that, as an AI tool, the link enters the model context', async () => {
@@ -55,8 +55,8 @@ it('every way to create a link says that, as an AI tool, the link enters the mod
 			}
 		}
 	}
-	// HostUp (two), Installatron, MailUp, WISECP, WHMCS, cPanel & WHM, Plesk and SSO Link.
-	expect(count).toBe(9);
+		// HostUp (two), Installatron, MailUp, WISECP, WHMCS, cPanel & WHM, Plesk, DirectAdmin and SSO Link.
+	expect(count).toBe(10);
 });
 
 it("SSO Link's MailUp option shows the same notice as the MailUp node", async () => {

@@ -26,7 +26,7 @@ it('the core imports only itself and its libraries', () => {
 
 it('the core names no provider, not even in a comment: a provider is its folder and one registry line', () => {
 	const named = readdirSync(path.join(root, 'nodes/shared'))
-		.filter((file) => /hostup|installatron|mailup|wisecp|whmcs|cpanel|plesk/i.test(readFileSync(path.join(root, 'nodes/shared', file), 'utf8')));
+		.filter((file) => /hostup|installatron|mailup|wisecp|whmcs|cpanel|plesk|directadmin/i.test(readFileSync(path.join(root, 'nodes/shared', file), 'utf8')));
 	expect(named).toEqual([]);
 });
 
@@ -43,7 +43,7 @@ it('dist/ holds the core once: every node and credential requires dist/core.js, 
 	const size = files.reduce((sum, entry) => sum + readFileSync(path.join(entry.parentPath, entry.name)).length, 0);
 	expect(size).toBeLessThan(520 * 1024);
 	const entries = files.filter((entry) => /\.(node|credentials)\.js$/.test(entry.name));
-	expect(entries).toHaveLength(16);
+	expect(entries).toHaveLength(18);
 	for (const entry of entries) {
 		const code = readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
 		expect(code).toMatch(/require\("(\.\.\/)+core\.js"\)/);

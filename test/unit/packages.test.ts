@@ -57,7 +57,7 @@ it('builds the all-in-one and one package per registry entry with a servicePacka
 		ALL_IN_ONE,
 		...services.map(([, module]) => `${ALL_IN_ONE}-${module.provider.id}`),
 	]);
-	expect(services.map(([, module]) => module.provider.id).sort()).toEqual(['cpanel', 'hostup', 'installatron', 'mailup', 'plesk', 'whmcs', 'wisecp']);
+	expect(services.map(([, module]) => module.provider.id).sort()).toEqual(['cpanel', 'directadmin', 'hostup', 'installatron', 'mailup', 'plesk', 'whmcs', 'wisecp']);
 });
 
 describe.each(services)('the %s package', (folder, module) => {

@@ -260,7 +260,6 @@ export const pleskApi: ProviderApi = {
 	// The server a hosting company runs itself: the gentle default of customers' servers.
 	traffic: CUSTOMER_SERVER,
 	headers: { Accept: 'text/xml' },
-	answersIn: 'text',
 	skipSslCertificateValidation: (credentials) => credentials.allowUnauthorizedCerts === true,
 	parseFailure: parsePleskFailure,
 };

@@ -109,6 +109,7 @@ async function mintSessionLink(this: IExecuteFunctions, itemIndex: number): Prom
 		method: 'POST',
 		path: AGENT_PATH,
 		rawBody: { contentType: 'text/xml', text: createSessionPacket(login, userIp, source) },
+		answer: 'text',
 		// Plesk makes a session: repeated only on a 429, when it did not act.
 		mints: true,
 		schema: sessionSchema,
@@ -133,6 +134,7 @@ async function fetchCustomers(ctx: RequestContext, itemIndex = 0): Promise<Plesk
 		method: 'POST',
 		path: AGENT_PATH,
 		rawBody: { contentType: 'text/xml', text: customersPacket() },
+		answer: 'text',
 		// Every call is a POST to one endpoint; this one only reads, so it is repeated like a GET.
 		reads: true,
 		schema: customersSchema,
