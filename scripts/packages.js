@@ -173,6 +173,24 @@ async function buildSplitRepositories(root, dirs) {
 }
 
 /**
+ * Writes and commits the repository of every per-service package
+ * (scripts/split.js) from the source as it is; needs dist/core.js for the
+ * registry. Returns what it split and each repository's commit.
+ */
+function splitServices(root) {
+	const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+	const services = servicePackages(root, rootPackage, readme);
+	const repos = splitRepositories(root, services, {
+		rootLock: JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')),
+		eslintConfig: DEFAULT_ESLINT_CONFIG,
+		license: fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'),
+		sourceUrl: REPOSITORY_URL,
+	});
+	return { services, repos };
+}
+
+/**
  * Stages the all-in-one into build/n8n-nodes-sso-link/, writes each
  * per-service repository into build/repos/<name>/ and builds it there;
  * returns the list (also written to build/packages.json).
@@ -201,13 +219,7 @@ async function stagePackages(root) {
 	fs.copyFileSync(path.join(root, 'LICENSE'), path.join(dir, 'LICENSE'));
 	fs.writeFileSync(path.join(dir, 'README.md'), readme);
 
-	const services = servicePackages(root, rootPackage, readme);
-	const repos = splitRepositories(root, services, {
-		rootLock: JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')),
-		eslintConfig: DEFAULT_ESLINT_CONFIG,
-		license: fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'),
-		sourceUrl: REPOSITORY_URL,
-	});
+	const { services, repos } = splitServices(root);
 	// Repositories of packages the registry no longer has are not left behind to be tested or pushed.
 	const reposDir = path.join(build, 'repos');
 	for (const stale of fs.readdirSync(reposDir).filter((name) => !repos.some((repo) => repo.name === name))) {
@@ -237,4 +249,4 @@ function listPackages(root) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-module.exports = { ALL_IN_ONE, DEFAULT_ESLINT_CONFIG, REPOSITORY_URL, listPackages, splitRepositoryUrl, stagePackages };
+module.exports = { ALL_IN_ONE, DEFAULT_ESLINT_CONFIG, REPOSITORY_URL, listPackages, splitRepositoryUrl, splitServices, stagePackages };

@@ -16,12 +16,13 @@ import { PROVIDERS } from '../../nodes/providers';
 import type { ProviderModule } from '../../nodes/shared/provider';
 
 const root = path.resolve(__dirname, '../..');
-const { ALL_IN_ONE, DEFAULT_ESLINT_CONFIG, REPOSITORY_URL, listPackages, splitRepositoryUrl } = require('../../scripts/packages') as {
+const { ALL_IN_ONE, DEFAULT_ESLINT_CONFIG, REPOSITORY_URL, listPackages, splitRepositoryUrl, splitServices } = require('../../scripts/packages') as {
 	ALL_IN_ONE: string;
 	DEFAULT_ESLINT_CONFIG: string;
 	REPOSITORY_URL: string;
 	listPackages(root: string): Array<{ name: string; dir: string; repository: string; commit?: string }>;
 	splitRepositoryUrl(name: string): string;
+	splitServices(root: string): { repos: Array<{ name: string; commit: string; created: boolean }> };
 };
 const { SPLIT_DEV_DEPENDENCIES } = require('../../scripts/split') as { SPLIT_DEV_DEPENDENCIES: string[] };
 
@@ -177,6 +178,16 @@ describe.each(services)('the %s package', (folder, module) => {
 		// And it does carry its own, so the check above can see a provider when one is there.
 		expect(readFileSync(path.join(dir, 'dist/core.js'), 'utf8')).toContain(module.ssoTargets[0].value);
 	});
+});
+
+it('a second split of the same source changes nothing: the same tree, the same commit, no new one', () => {
+	const { repos } = splitServices(root);
+	expect(repos.map(({ name, commit, created }) => ({ name, commit, created }))).toEqual(
+		packages.filter((entry) => entry.name !== ALL_IN_ONE).map((entry) => ({ name: entry.name, commit: entry.commit, created: false })),
+	);
+	for (const entry of packages.filter((candidate) => candidate.name !== ALL_IN_ONE)) {
+		expect(git(path.join(root, entry.dir), 'status', '--porcelain', '--untracked-files=all')).toBe('');
+	}
 });
 
 describe("n8n's lint in a package's own folder (scripts/lint-packages.js)", () => {
