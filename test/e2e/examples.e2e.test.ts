@@ -64,8 +64,8 @@ describe('examples/', () => {
 			'nightly-wp-admin-links.json',
 			'onboarding-webhook.json',
 			'support-desk-cpanel.json',
-			'support-desk-plesk.json',
 			'support-desk-directadmin.json',
+			'support-desk-plesk.json',
 			'support-desk-sso-link.json',
 			'whmcs-order-paid.json',
 		]);
