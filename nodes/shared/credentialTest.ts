@@ -1,11 +1,11 @@
 import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 
 import type { ProviderFailure } from './errors';
-import { networkFailure, redirectFailure } from './errors';
+import { networkFailure } from './errors';
 import type { ProviderApi, RawResponse } from './provider';
 import { DEFAULT_RETRY_POLICY } from './retry';
 import { networkErrorCode, toRawResponse } from './response';
-import { redirectTarget, safeOrigin } from './transport';
+import { safeOrigin, unfollowedRedirect } from './transport';
 
 export interface CredentialTestRequest {
 	method: 'GET' | 'POST';
@@ -73,8 +73,6 @@ export async function sendCredentialTest(
 		if (!CERTIFICATE_CODES.test(code ?? '')) return { failure };
 		return { failure: { ...failure, message: `${failure.message}. Turn on "Ignore SSL Issues" for a server with a self-signed certificate.` } };
 	}
-	if (response.status >= 300 && response.status < 400) {
-		return { failure: redirectFailure(api, origin, response.status, redirectTarget(response, request.url)) };
-	}
-	return { response };
+	const redirected = unfollowedRedirect(api, response, request.url);
+	return redirected ? { failure: redirected } : { response };
 }

@@ -207,7 +207,8 @@ export function redirectFailure(api: ProviderApi, origin: string, status: number
 	}
 	return {
 		...failure,
-		message: `${name} answered HTTP ${status} with a redirect to ${target.pathname}, which is not followed`,
+		// Not the path itself: some control panels put a session token in their paths.
+		message: `${name} answered HTTP ${status} with a redirect to another page of ${origin}, which is not followed`,
 		description: `Requests with this credential go only where the credential says. Check the base URL in the credential (${origin}).`,
 	};
 }

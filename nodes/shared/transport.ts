@@ -244,7 +244,8 @@ async function sendOnce(
 
 /** An answer as the retry decision reads it: a success, a 429 and the wait it asks, or a failure. */
 function classify(api: ProviderApi, response: RawResponse, url: string, now: number, refusals: number): Outcome {
-	if (response.status >= 300 && response.status < 400) return { kind: 'failed', failure: redirectFailure(api, safeOrigin(url), response.status, redirectTarget(response, url)), retryable: false };
+	const redirected = unfollowedRedirect(api, response, url);
+	if (redirected) return { kind: 'failed', failure: redirected, retryable: false };
 	const failure = api.parseFailure(response);
 	if (!failure) return { kind: 'success' };
 	if (response.status === 429) return { kind: 'refused', failure, wait: rateLimitWait(response.headers, refusals, new Date(now)) };
@@ -343,16 +344,22 @@ function formEncode(body: IDataObject): string {
 	return form.toString();
 }
 
-/** Where a redirect points, resolved against the URL that was asked; undefined when it does not say. */
-export function redirectTarget(response: RawResponse, url: string): URL | undefined {
+/**
+ * A redirect answer as the failure it is: requests that carry a credential
+ * never follow one (NO_REDIRECTS, redirectFailure), the nodes' and the
+ * credential tests' alike. Undefined for any other answer.
+ */
+export function unfollowedRedirect(api: ProviderApi, response: RawResponse, url: string): ProviderFailure | undefined {
+	if (response.status < 300 || response.status >= 400) return undefined;
 	const location = response.headers.location;
 	const value = Array.isArray(location) ? location[0] : location;
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	let target: URL | undefined;
 	try {
-		return new URL(value, url);
+		target = typeof value === 'string' && value.trim() !== '' ? new URL(value, url) : undefined;
 	} catch {
-		return undefined;
+		target = undefined;
 	}
+	return redirectFailure(api, safeOrigin(url), response.status, target);
 }
 
 export function safeOrigin(url: string): string {

@@ -53,7 +53,9 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
 	it('a redirect on the same server is not followed either', async () => {
 		sandbox.fault({ provider: c.prefix, method: c.method, path: c.path, times: 1000, fault: { kind: 'redirect', sameOrigin: true } });
 		const run = await runCase(c);
-		expect(run.error?.message).toMatch(new RegExp(`^${c.displayName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} answered HTTP 307 with a redirect to /${c.prefix}/moved/\\S*, which is not followed$`));
+		expect(run.error?.message).toBe(`${c.displayName} answered HTTP 307 with a redirect to another page of ${sandbox.origin}, which is not followed`);
+		// The path it points to stays out of the message: a panel's path can hold a session token.
+		expect(run.error?.message).not.toContain('/moved');
 		expect(sandbox.requestsTo(c.prefix).filter((entry) => entry.path.startsWith('/moved'))).toEqual([]);
 	});
 });
